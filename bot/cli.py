@@ -1,0 +1,154 @@
+"""The command-line front end: a thin adapter over the index and the answering service."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from pydantic import ValidationError
+
+from bot.logs import setup_logging
+from bot.render_text import render_answer, render_report, render_stats
+from common.errors import CitebotError
+from common.settings import Settings
+
+log = logging.getLogger("citebot.cli")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def handle_errors(func: F) -> F:
+    """Turn every failure into one line on stderr; details go to the log file."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CitebotError as exc:
+            log.info("command failed: %s", exc, exc_info=True)
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("interrupted")
+        except Exception as exc:
+            log.exception("unexpected error")
+            _fail(f"unexpected {type(exc).__name__}; details are in the log (citebot.log).")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load_settings() -> Settings:
+    """Settings from the environment and .env, or a one-line error."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        _fail(f"bad setting {name}: {first.get('msg', 'invalid value')}")
+        raise  # unreachable
+
+
+def progress_bar(total: int, desc: str) -> Callable[[str, int], None]:
+    """A stderr progress bar; returns a callback (file name, files done)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
+
+    def update(name: str, done: int) -> None:
+        bar.set_postfix_str(name[-40:], refresh=False)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log more detail to stderr.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """citebot: answers from your documents, with citations."""
+    settings = load_settings()
+    setup_logging(settings, verbose)
+    ctx.obj = settings
+
+
+def _library(settings: Settings) -> Any:
+    from index.library import IndexLibrary
+
+    library = IndexLibrary.from_settings(settings)
+    if library.rebuilt_from:
+        click.echo(
+            f"The index was unreadable; it was moved to {library.rebuilt_from} and is rebuilt "
+            "from the sources.",
+            err=True,
+        )
+    return library
+
+
+def _ingest(library: Any, paths: list[Path] | None) -> Any:
+    from index.ingest import count_files
+
+    total = count_files(paths or library.default_roots(), library.sources_dir)
+    return library.ingest(paths, progress=progress_bar(total, "Indexing"))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+@handle_errors
+def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
+    """Index the sources (default: the sources folder and everything indexed before)."""
+    for p in paths:
+        if not p.exists():
+            raise CitebotError(f"{p} does not exist")
+    report = _ingest(_library(settings), list(paths) or None)
+    click.echo(render_report(report))
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+@handle_errors
+def ask(settings: Settings, question: str, as_json: bool) -> None:
+    """Answer one question from the sources, with citations."""
+    from bot.service import Answerer
+
+    library = _library(settings)
+    if library.is_empty() or library.rebuilt_from:
+        click.echo("The index is empty; indexing the sources first.", err=True)
+        _ingest(library, None)
+    answerer = Answerer.from_settings(settings, library=library)
+    answer = asyncio.run(answerer.ask("cli", question))
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        click.echo(render_answer(answer))
+
+
+@cli.command()
+@click.pass_obj
+@handle_errors
+def stats(settings: Settings) -> None:
+    """Documents, chunks, index location and embedding model."""
+    click.echo(render_stats(_library(settings).stats()))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="citebot")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Pieces shared by `index/` and `bot/`: settings and the error hierarchy."""

@@ -1,0 +1,105 @@
+"""The one settings class: environment variables and `.env`, built once and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """citebot's configuration. Our own variables are prefixed `CITEBOT_`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CITEBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- storage and sources ---
+    data_dir: Path = Path("data")
+    sources_dir: Path = Path("seeds")
+    chroma_url: str = ""
+    collection: str = "citebot"
+    prompts_dir: Path = REPO_ROOT / "prompts"
+
+    # --- retrieval and answers ---
+    top_k: int = Field(default=5, ge=1, le=50)
+    chunk_chars: int = Field(default=900, ge=200, le=4000)
+    max_question_chars: int = Field(default=2000, ge=50)
+    lock_timeout_s: float = Field(default=0.0, ge=0)
+
+    # --- LLM (optional) ---
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "CITEBOT_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "CITEBOT_OPENAI_BASE_URL")
+    )
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = Field(default=15.0, gt=0)
+    llm_retries: int = Field(default=1, ge=0, le=5)
+
+    # --- Telegram ---
+    telegram_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "CITEBOT_TELEGRAM_BOT_TOKEN"),
+    )
+    telegram_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        validation_alias=AliasChoices("TELEGRAM_BASE_URL", "CITEBOT_TELEGRAM_BASE_URL"),
+    )
+    allowed_chats: Annotated[list[int], NoDecode] = []  # empty = everyone (warned at start-up)
+    admin_ids: Annotated[list[int], NoDecode] = []
+    webhook_url: str = ""  # empty = long polling
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    user_rate_limit: int = Field(default=10, ge=0)  # questions per user per window; 0 = off
+    user_rate_window_s: float = Field(default=60.0, gt=0)
+    group_busy_threshold: int = Field(default=15, ge=1)  # answers/minute before "queued" notice
+    telegram_concurrency: int = Field(default=64, ge=1, le=1024)
+    telegram_max_retries: int = Field(default=3, ge=0, le=10)  # retries on 429 RetryAfter
+    edit_interval_s: float = Field(default=1.0, ge=1.0)  # streaming edits at most this often
+    timezone: str = "UTC"  # for /subscribe HH:MM
+    example_questions: Annotated[list[str], NoDecode] = [
+        "Когда обанкротилась Zhidou?",
+        "Who helped Zhidou restructure?",
+    ]
+
+    @field_validator("allowed_chats", "admin_ids", mode="before")
+    @classmethod
+    def _id_list(cls, v: object) -> object:
+        if isinstance(v, str):
+            try:
+                return [int(x) for x in v.replace(";", ",").split(",") if x.strip()]
+            except ValueError as exc:
+                raise ValueError("must be comma-separated numeric Telegram ids") from exc
+        return v
+
+    @field_validator("example_questions", mode="before")
+    @classmethod
+    def _question_list(cls, v: object) -> object:
+        return [x.strip() for x in v.split("|") if x.strip()] if isinstance(v, str) else v
+
+    # --- logging ---
+    log_level: str = "WARNING"
+
+    @field_validator("collection")
+    @classmethod
+    def _collection_name(cls, v: str) -> str:
+        if not 3 <= len(v) <= 512:
+            raise ValueError("CITEBOT_COLLECTION must be 3-512 characters")
+        return v
+
+    @field_validator("openai_base_url", "chroma_url")
+    @classmethod
+    def _blank_is_none(cls, v: str | None) -> str | None:
+        return v.strip() if v and v.strip() else ("" if v is not None else None)
+
+    @property
+    def llm_enabled(self) -> bool:
+        """True when an OpenAI(-compatible) key is configured."""
+        return bool(self.openai_api_key and self.openai_api_key.get_secret_value().strip())

@@ -1,0 +1,164 @@
+"""Incremental ingest: the index always ends up equal to the sources."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from common.errors import LoaderError
+from index.chunking import chunk_document
+from index.loaders import SUPPORTED, file_hash, load
+from index.store import ChromaStore, ChunkRecord
+from index.types import IngestReport
+
+log = logging.getLogger(__name__)
+
+Encoder = Callable[[list[str]], np.ndarray]
+Progress = Callable[[str, int], None]  # (file name, files done) -> None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to index: where it is, its display name, and the root it belongs to."""
+
+    path: Path
+    source: str
+    root: str
+
+    @property
+    def key(self) -> str:
+        """Unique document key in the store (root + display name)."""
+        return f"{self.root}::{self.source}"
+
+
+def doc_key(record: ChunkRecord) -> str:
+    """The document key a stored chunk belongs to."""
+    return f"{record.root}::{record.passage.source}"
+
+
+def discover(root: Path, sources_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    """Files under `root` (or `root` itself); unsupported ones are returned as skipped."""
+    root = root.resolve()
+    is_default = root == sources_dir.resolve()
+    if root.is_file():
+        return [SourceFile(root, root.name, str(root))], []
+    prefix = "" if is_default else f"{root.name}/"
+    files: list[SourceFile] = []
+    skipped: list[tuple[str, str]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            source = prefix + path.relative_to(root).as_posix()
+            if path.suffix.lower() not in SUPPORTED:
+                skipped.append((source, f"unsupported file type '{path.suffix or name}'"))
+                continue
+            files.append(SourceFile(path, source, str(root)))
+    return files, skipped
+
+
+def count_files(roots: Iterable[Path], sources_dir: Path) -> int:
+    """How many supported files the roots hold (for a progress bar)."""
+    return sum(len(discover(r, sources_dir)[0]) for r in roots if r.exists())
+
+
+class Ingestor:
+    """Loads, chunks, embeds and stores sources; removes what disappeared."""
+
+    def __init__(self, store: ChromaStore, encode: Encoder, chunk_chars: int = 900) -> None:
+        self.store = store
+        self.encode = encode
+        self.chunk_chars = chunk_chars
+
+    def run(
+        self,
+        roots: Iterable[Path],
+        sources_dir: Path,
+        progress: Progress | None = None,
+        records: list[ChunkRecord] | None = None,
+    ) -> IngestReport:
+        """Sync the index with every root (a folder, recursively, or one file)."""
+        started = time.perf_counter()
+        report = IngestReport()
+        indexed = _indexed_documents(self.store.records() if records is None else records)
+        roots = [r.resolve() for r in roots]
+        seen: set[str] = set()
+        files: list[SourceFile] = []
+        for root in roots:
+            if not root.exists():
+                continue  # its documents are removed below
+            found, skipped = discover(root, sources_dir)
+            files += found
+            report.skipped += skipped
+        for done, sf in enumerate(files, start=1):
+            seen.add(sf.key)
+            self._sync_file(sf, indexed.get(sf.key), report)
+            if progress:
+                progress(sf.source, done)
+        root_names = {str(r) for r in roots}
+        for key, info in indexed.items():
+            if info.root in root_names and key not in seen:
+                self.store.delete_source(key)
+                report.removed.append(info.source)
+        report.chunks_total = self.store.count()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _sync_file(self, sf: SourceFile, current: _DocInfo | None, report: IngestReport) -> None:
+        try:
+            data_hash = file_hash(sf.path.read_bytes())
+        except OSError as exc:
+            report.skipped.append((sf.source, f"cannot read ({exc.strerror or exc})"))
+            return
+        if current and current.complete and current.file_hash == data_hash:
+            report.unchanged.append(sf.source)
+            return
+        try:
+            doc = load(sf.path, sf.source)
+            chunks = chunk_document(doc, max_chars=self.chunk_chars)
+        except LoaderError as exc:
+            report.skipped.append((sf.source, str(exc)))
+            if current:  # the file no longer yields text: the index must not keep old text
+                self.store.delete_source(sf.key)
+                report.removed.append(sf.source)
+            return
+        vectors = self.encode([c.text for c in chunks])
+        self.store.delete_source(sf.key)
+        self.store.add(chunks, vectors, doc.file_hash, doc_key=sf.key, root=sf.root)
+        (report.updated if current else report.added).append(sf.source)
+        report.chunks_written += len(chunks)
+
+
+@dataclass
+class _DocInfo:
+    source: str
+    root: str
+    file_hash: str
+    n_chunks: int
+    count: int
+    hashes: set[str]
+
+    @property
+    def complete(self) -> bool:
+        """All chunks of one version are present (a crash mid-write leaves this False)."""
+        return len(self.hashes) == 1 and self.count == self.n_chunks
+
+
+def _indexed_documents(records: list[ChunkRecord]) -> dict[str, _DocInfo]:
+    docs: dict[str, _DocInfo] = {}
+    for r in records:
+        key = doc_key(r)
+        info = docs.get(key)
+        if info is None:
+            info = docs[key] = _DocInfo(r.passage.source, r.root, r.file_hash, r.n_chunks, 0, set())
+        info.count += 1
+        info.hashes.add(r.file_hash)
+    return docs

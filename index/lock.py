@@ -1,0 +1,49 @@
+"""One writer at a time: a lock file in the data dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from common.errors import IndexBusyError
+
+LOCK_NAME = "writer.lock"
+
+
+class WriterLock:
+    """Exclusive, process-wide writer lock; waits up to `timeout_s`, then raises IndexBusyError."""
+
+    def __init__(self, data_dir: Path, timeout_s: float = 0.0) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / LOCK_NAME
+        self.timeout_s = timeout_s
+        self._lock = FileLock(str(self.path), thread_local=False)
+
+    def acquire(self) -> None:
+        """Take the lock or raise `IndexBusyError` with what to do instead."""
+        try:
+            self._lock.acquire(timeout=self.timeout_s)
+        except Timeout as exc:
+            raise IndexBusyError(
+                f"Another citebot process is writing the index in {self.path.parent} "
+                "(a running `citebot serve` or `ingest`). Wait for it, use the bot's /reindex, "
+                "or run with a Chroma server (CITEBOT_CHROMA_URL)."
+            ) from exc
+
+    def release(self) -> None:
+        """Release the lock if held."""
+        if self._lock.is_locked:
+            self._lock.release()
+
+    @property
+    def held(self) -> bool:
+        """True if this process holds the lock."""
+        return self._lock.is_locked
+
+    def __enter__(self) -> WriterLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

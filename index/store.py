@@ -1,0 +1,215 @@
+"""The Chroma vector store, embedded (PersistentClient) or a server (HttpClient), via llama-index."""
+
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+from llama_index.core.vector_stores.types import VectorStoreQuery
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from common.errors import ConfigError, IndexCorruptError, StoreUnavailableError
+from index.chunking import Chunk
+from index.types import Passage
+
+log = logging.getLogger(__name__)
+_GET_PAGE = 5000
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A stored chunk as read back from Chroma."""
+
+    passage: Passage
+    file_hash: str
+    n_chunks: int
+    position: int
+    root: str
+
+
+def _sentences_to_str(spans: tuple[tuple[int, int], ...]) -> str:
+    return ",".join(f"{s}:{e}" for s, e in spans)
+
+
+def _sentences_from_str(value: str) -> tuple[tuple[int, int], ...]:
+    if not value:
+        return ()
+    return tuple((int(a), int(b)) for a, b in (p.split(":") for p in value.split(",")))
+
+
+def _client_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+
+
+class ChromaStore:
+    """Chunk vectors and texts in one Chroma collection (cosine space)."""
+
+    def __init__(self, client: Any, collection_name: str, location: str) -> None:
+        self.client = client
+        self.collection_name = collection_name
+        self.location = location
+        self._open_collection()
+
+    def _open_collection(self) -> None:
+        self.collection = self.client.get_or_create_collection(
+            name=self.collection_name,
+            embedding_function=None,
+            metadata={"hnsw:space": "cosine"},
+        )
+        self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
+
+    @property
+    def is_server(self) -> bool:
+        """True when talking to a Chroma server."""
+        return self.location.startswith("http")
+
+    @classmethod
+    def from_settings(cls, chroma_url: str, data_dir: Path, collection: str) -> ChromaStore:
+        """Open the embedded store in `data_dir/chroma`, or the server at `chroma_url`."""
+        import chromadb
+
+        if chroma_url:
+            url = urlparse(chroma_url)
+            if url.scheme not in {"http", "https"} or not url.hostname:
+                raise ConfigError(f"CITEBOT_CHROMA_URL must look like http://host:port, not {chroma_url!r}")
+            port = url.port or (443 if url.scheme == "https" else 8000)
+            try:
+                client = chromadb.HttpClient(
+                    host=url.hostname, port=port, ssl=url.scheme == "https",
+                    settings=_client_settings(),
+                )
+                client.heartbeat()
+                return cls(client, collection, chroma_url)
+            except Exception as exc:
+                raise StoreUnavailableError(
+                    f"Chroma server at {chroma_url} is not reachable ({type(exc).__name__}); "
+                    "start it or unset CITEBOT_CHROMA_URL."
+                ) from exc
+        path = data_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            client = chromadb.PersistentClient(path=str(path), settings=_client_settings())
+            return cls(client, collection, str(path))
+        except Exception as exc:
+            raise IndexCorruptError(f"the index at {path} cannot be opened ({exc})") from exc
+
+    def health_check(self) -> None:
+        """Count and run one query; raise `IndexCorruptError` if the store is unreadable."""
+        try:
+            n = self.collection.count()
+            if n:
+                probe = np.zeros(512, dtype=np.float32)
+                probe[0] = 1.0
+                self.collection.query(query_embeddings=[probe.tolist()], n_results=1, include=[])
+        except Exception as exc:
+            if self.is_server:
+                raise StoreUnavailableError(f"Chroma server at {self.location} failed: {exc}") from exc
+            raise IndexCorruptError(f"the index at {self.location} is unreadable ({exc})") from exc
+
+    def count(self) -> int:
+        """Number of stored chunks."""
+        return int(self.collection.count())
+
+    def add(
+        self, chunks: list[Chunk], vectors: np.ndarray, file_hash: str, doc_key: str, root: str
+    ) -> None:
+        """Store the chunks of one document (`doc_key`) with their vectors, via llama-index."""
+        nodes = []
+        for chunk, vec in zip(chunks, vectors, strict=True):
+            node = TextNode(
+                id_=chunk.id,
+                text=chunk.text,
+                embedding=vec.tolist(),
+                metadata={
+                    "source": chunk.source,
+                    "locator": chunk.locator,
+                    "start": chunk.start,
+                    "end": chunk.end,
+                    "sents": _sentences_to_str(chunk.sentences),
+                    "file_hash": file_hash,
+                    "n_chunks": len(chunks),
+                    "position": chunk.position,
+                    "root": root,
+                },
+                start_char_idx=chunk.start,
+                end_char_idx=chunk.end,
+            )
+            node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc_key)
+            nodes.append(node)
+        if nodes:
+            self.vector_store.add(nodes)
+
+    def delete_source(self, doc_key: str) -> None:
+        """Remove every chunk of one document."""
+        self.vector_store.delete(ref_doc_id=doc_key)
+
+    def records(self) -> list[ChunkRecord]:
+        """Every stored chunk with its metadata (paged)."""
+        out: list[ChunkRecord] = []
+        offset = 0
+        while True:
+            got = self.collection.get(
+                include=["documents", "metadatas"], limit=_GET_PAGE, offset=offset
+            )
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                out.append(_record(cid, text or "", meta or {}))
+            if len(got["ids"]) < _GET_PAGE:
+                return out
+            offset += _GET_PAGE
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Ids and cosine similarities of the `k` nearest chunks."""
+        if k <= 0:
+            return []
+        result = self.vector_store.query(
+            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k)
+        )
+        # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos.
+        return [
+            (nid, 1.0 + math.log(max(sim, 1e-12)))
+            for nid, sim in zip(result.ids or [], result.similarities or [], strict=True)
+        ]
+
+    def reset(self) -> None:
+        """Drop the collection and create it empty."""
+        try:
+            self.client.delete_collection(self.collection_name)
+        except Exception:  # not there: nothing to drop
+            log.debug("collection %s absent on reset", self.collection_name)
+        self._open_collection()
+
+
+def _record(cid: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
+    passage = Passage(
+        id=cid,
+        text=text,
+        source=str(meta.get("source", "")),
+        locator=str(meta.get("locator", "")),
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+        sentences=_sentences_from_str(str(meta.get("sents", ""))),
+    )
+    return ChunkRecord(
+        passage=passage,
+        file_hash=str(meta.get("file_hash", "")),
+        n_chunks=int(meta.get("n_chunks", 0)),
+        position=int(meta.get("position", 0)),
+        root=str(meta.get("root", "")),
+    )
+
+
+def set_aside_broken(path: Path) -> Path:
+    """Move a broken embedded store aside (kept for inspection) and return its new path."""
+    target = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+    shutil.move(str(path), str(target))
+    return target

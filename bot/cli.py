@@ -145,6 +145,16 @@ def stats(settings: Settings) -> None:
     click.echo(render_stats(_library(settings).stats()))
 
 
+@cli.command()
+@click.pass_obj
+@handle_errors
+def serve(settings: Settings) -> None:
+    """Run the Telegram bot (long polling; a webhook if CITEBOT_WEBHOOK_URL is set)."""
+    from bot.telegram.app import serve as run_bot
+
+    run_bot(settings)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="citebot")

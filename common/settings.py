@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_timeout_s: float = Field(default=15.0, gt=0)
     llm_retries: int = Field(default=1, ge=0, le=5)
+    llm_breaker_failures: int = Field(default=3, ge=1)
+    llm_breaker_cooldown_s: float = Field(default=60.0, ge=0)
+    refusal_threshold: float | None = None  # None = the calibrated default in bot/extractive.py
+    answer_max_chars: int = Field(default=400, ge=100)
+    brief_max_chars: int = Field(default=1500, ge=200)
+    memory_turns: int = Field(default=6, ge=0, le=50)
 
     # --- Telegram ---
     telegram_bot_token: SecretStr | None = Field(

@@ -14,9 +14,44 @@ _PARA_RE = re.compile(r"\n[ \t]*\n+")
 # before an uppercase letter, digit, quote or dash.
 _SENT_END_RE = re.compile(r"[.!?…]+[\"»”’)\]]*\s+(?=[«\"“(\[A-ZА-ЯЁ0-9—–-])")
 _ABBREV = {
-    "mr", "mrs", "ms", "dr", "st", "vs", "jr", "sr", "prof", "inc", "ltd", "no", "fig", "e.g",
-    "i.e", "etc", "u.s", "т", "г", "гг", "др", "им", "ул", "стр", "рис", "см", "тыс", "млн",
-    "млрд", "руб", "проф", "англ", "т.е", "т.к", "т.д", "т.п", "н.э", "до н.э",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "vs",
+    "jr",
+    "sr",
+    "prof",
+    "inc",
+    "ltd",
+    "no",
+    "fig",
+    "e.g",
+    "i.e",
+    "etc",
+    "u.s",
+    "т",
+    "г",
+    "гг",
+    "др",
+    "им",
+    "ул",
+    "стр",
+    "рис",
+    "см",
+    "тыс",
+    "млн",
+    "млрд",
+    "руб",
+    "проф",
+    "англ",
+    "т.е",
+    "т.к",
+    "т.д",
+    "т.п",
+    "н.э",
+    "до н.э",
 }
 
 
@@ -106,7 +141,15 @@ def chunk_document(doc: LoadedDocument, max_chars: int = 900, min_chars: int = 2
             paras.append((s, e))
     groups: list[list[tuple[int, int, int]]] = []  # each chunk: its (start, end, para_no) pieces
     pending: list[tuple[int, int, int]] = []
-    for no, (s, e) in enumerate(paras, start=1):
+    page, no = None, 0
+    for s, e in paras:
+        para_page = _page_of(doc.pages, s) if doc.pages else None
+        if para_page != page:  # PDF: chunks never span pages; paragraphs count per page
+            if pending:
+                groups.append(pending)
+                pending = []
+            page, no = para_page, 0
+        no += 1
         for ps, pe in _pieces(text, s, e, max_chars):
             if pending and pe - pending[0][0] > max_chars:
                 groups.append(pending)
@@ -123,7 +166,9 @@ def chunk_document(doc: LoadedDocument, max_chars: int = 900, min_chars: int = 2
         p1, p2 = pieces[0][2], pieces[-1][2]
         body = text[s:e]
         sentences = tuple(
-            (ps - s + a, ps - s + b) for ps, pe, _ in pieces for a, b in split_sentences(text[ps:pe])
+            (ps - s + a, ps - s + b)
+            for ps, pe, _ in pieces
+            for a, b in split_sentences(text[ps:pe])
         )
         para = f"¶{p1}" if p1 == p2 else f"¶{p1}–{p2}"
         page = _page_of(doc.pages, s) if doc.pages else None

@@ -52,14 +52,14 @@ class IndexLibrary:
         """Open the configured store; an unreadable embedded store is set aside and rebuilt."""
         data_dir = settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
-        store = ChromaStore.from_settings(settings.chroma_url, data_dir, settings.collection)
         rebuilt_from = None
         try:
+            store = ChromaStore.from_settings(settings.chroma_url, data_dir, settings.collection)
             store.health_check()
         except IndexCorruptError:
-            if store.is_server:
+            if settings.chroma_url:
                 raise
-            store, rebuilt_from = _reopen_fresh(settings, store)
+            store, rebuilt_from = _reopen_fresh(settings)
         library = cls(
             store,
             embedder or Usem3Embedding(),
@@ -153,11 +153,11 @@ class IndexLibrary:
         return sorted(roots)
 
 
-def _reopen_fresh(settings: Settings, broken: ChromaStore) -> tuple[ChromaStore, Path]:
+def _reopen_fresh(settings: Settings) -> tuple[ChromaStore, Path]:
     """Set the unreadable embedded store aside and open an empty one in its place."""
     from chromadb.api.client import SharedSystemClient
 
-    path = Path(broken.location)
+    path = settings.data_dir / "chroma"
     SharedSystemClient.clear_system_cache()
     aside = set_aside_broken(path)
     log.warning("index at %s was unreadable; moved to %s and rebuilding", path, aside)

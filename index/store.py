@@ -1,27 +1,36 @@
-"""The Chroma vector store, embedded (PersistentClient) or a server (HttpClient), via llama-index."""
+"""Chroma, embedded (PersistentClient) or a server (HttpClient), through llama-index."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import shutil
 import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
+import httpx
 import numpy as np
+from chromadb.errors import ChromaError, NotFoundError
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.core.vector_stores.types import VectorStoreQuery
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from common.errors import ConfigError, IndexCorruptError, StoreUnavailableError
 from index.chunking import Chunk
+from index.remote import describe, set_timeout
 from index.types import Passage
 
 log = logging.getLogger(__name__)
 _GET_PAGE = 5000
+VERSION_KEY = "citebot_version"  # collection metadata: a stamp every writing ingest renews
+_SERVER_ERRORS = (httpx.HTTPError, ChromaError, OSError)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,32 @@ def _client_settings() -> Any:
     return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
 
 
+def _guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """Server mode: any transport or server failure becomes one `StoreUnavailableError` line,
+    and the next call reopens the collection (a restarted server, or one that lost it)."""
+
+    @functools.wraps(method)
+    def wrapper(self: ChromaStore, *args: Any, **kwargs: Any) -> T:
+        if not self.is_server:
+            return method(self, *args, **kwargs)
+        try:
+            if self._stale:
+                self._open_collection()
+            try:
+                return method(self, *args, **kwargs)
+            except NotFoundError:  # dropped or the server restarted empty: open it afresh
+                log.warning(
+                    "collection %s vanished from %s; reopening", self.collection_name, self.location
+                )
+                self._open_collection()
+                return method(self, *args, **kwargs)
+        except _SERVER_ERRORS as exc:
+            self._stale = True
+            raise StoreUnavailableError(self.unavailable_message(exc)) from exc
+
+    return wrapper
+
+
 class ChromaStore:
     """Chunk vectors and texts in one Chroma collection (cosine space)."""
 
@@ -58,6 +93,7 @@ class ChromaStore:
         self.client = client
         self.collection_name = collection_name
         self.location = location
+        self._stale = False
         self._open_collection()
 
     def _open_collection(self) -> None:
@@ -67,6 +103,17 @@ class ChromaStore:
             metadata={"hnsw:space": "cosine"},
         )
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
+        self._stale = False
+
+    def unavailable_message(self, exc: BaseException) -> str:
+        """The one line a user sees when the Chroma server fails."""
+        reason = describe(exc)
+        if isinstance(exc, httpx.TransportError) or "connect" in reason or "in time" in reason:
+            return (
+                f"The Chroma server at {self.location} is not reachable ({reason}); "
+                "start it (chroma run) or unset CITEBOT_CHROMA_URL, then try again."
+            )
+        return f"The Chroma server at {self.location} failed ({reason}); try again later."
 
     @property
     def is_server(self) -> bool:
@@ -74,26 +121,34 @@ class ChromaStore:
         return self.location.startswith("http")
 
     @classmethod
-    def from_settings(cls, chroma_url: str, data_dir: Path, collection: str) -> ChromaStore:
+    def from_settings(
+        cls, chroma_url: str, data_dir: Path, collection: str, timeout_s: float = 30.0
+    ) -> ChromaStore:
         """Open the embedded store in `data_dir/chroma`, or the server at `chroma_url`."""
         import chromadb
 
         if chroma_url:
             url = urlparse(chroma_url)
             if url.scheme not in {"http", "https"} or not url.hostname:
-                raise ConfigError(f"CITEBOT_CHROMA_URL must look like http://host:port, not {chroma_url!r}")
+                raise ConfigError(
+                    f"CITEBOT_CHROMA_URL must look like http://host:port, not {chroma_url!r}"
+                )
             port = url.port or (443 if url.scheme == "https" else 8000)
+            location = f"{url.scheme}://{url.hostname}:{port}"  # never echo credentials
             try:
                 client = chromadb.HttpClient(
-                    host=url.hostname, port=port, ssl=url.scheme == "https",
+                    host=url.hostname,
+                    port=port,
+                    ssl=url.scheme == "https",
                     settings=_client_settings(),
                 )
+                set_timeout(client, timeout_s)
                 client.heartbeat()
-                return cls(client, collection, chroma_url)
+                return cls(client, collection, location)
             except Exception as exc:
                 raise StoreUnavailableError(
-                    f"Chroma server at {chroma_url} is not reachable ({type(exc).__name__}); "
-                    "start it or unset CITEBOT_CHROMA_URL."
+                    f"The Chroma server at {location} is not reachable ({describe(exc)}); "
+                    "start it (chroma run) or unset CITEBOT_CHROMA_URL, then try again."
                 ) from exc
         path = data_dir / "chroma"
         path.mkdir(parents=True, exist_ok=True)
@@ -103,6 +158,7 @@ class ChromaStore:
         except Exception as exc:
             raise IndexCorruptError(f"the index at {path} cannot be opened ({exc})") from exc
 
+    @_guarded
     def health_check(self) -> None:
         """Count and run one query; raise `IndexCorruptError` if the store is unreadable."""
         try:
@@ -113,13 +169,15 @@ class ChromaStore:
                 self.collection.query(query_embeddings=[probe.tolist()], n_results=1, include=[])
         except Exception as exc:
             if self.is_server:
-                raise StoreUnavailableError(f"Chroma server at {self.location} failed: {exc}") from exc
+                raise  # `_guarded` turns it into one clear line
             raise IndexCorruptError(f"the index at {self.location} is unreadable ({exc})") from exc
 
+    @_guarded
     def count(self) -> int:
         """Number of stored chunks."""
         return int(self.collection.count())
 
+    @_guarded
     def add(
         self, chunks: list[Chunk], vectors: np.ndarray, file_hash: str, doc_key: str, root: str
     ) -> None:
@@ -149,10 +207,12 @@ class ChromaStore:
         if nodes:
             self.vector_store.add(nodes)
 
+    @_guarded
     def delete_source(self, doc_key: str) -> None:
         """Remove every chunk of one document."""
         self.vector_store.delete(ref_doc_id=doc_key)
 
+    @_guarded
     def records(self) -> list[ChunkRecord]:
         """Every stored chunk with its metadata (paged)."""
         out: list[ChunkRecord] = []
@@ -167,6 +227,7 @@ class ChromaStore:
                 return out
             offset += _GET_PAGE
 
+    @_guarded
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the `k` nearest chunks."""
         if k <= 0:
@@ -179,6 +240,21 @@ class ChromaStore:
             (nid, 1.0 + math.log(max(sim, 1e-12)))
             for nid, sim in zip(result.ids or [], result.similarities or [], strict=True)
         ]
+
+    @_guarded
+    def state(self) -> tuple[str, int]:
+        """(version stamp, chunk count) as stored now: changes when any process writes."""
+        current = self.client.get_collection(self.collection_name)
+        if current.id != self.collection.id:  # dropped and created again elsewhere
+            self._open_collection()
+        return str((current.metadata or {}).get(VERSION_KEY, "")), int(self.collection.count())
+
+    @_guarded
+    def bump_version(self) -> str:
+        """Renew the version stamp so readers in other processes rebuild their caches."""
+        stamp = f"{time.time():.3f}-{uuid.uuid4().hex[:12]}"
+        self.collection.modify(metadata={VERSION_KEY: stamp})  # the cosine space stays
+        return stamp
 
     def reset(self) -> None:
         """Drop the collection and create it empty."""

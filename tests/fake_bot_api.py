@@ -87,7 +87,7 @@ class FakeBotAPI:
             def log_message(self, *args: Any) -> None:
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -347,6 +347,15 @@ class FakeBotAPI:
 
     _api_deleteWebhook = _api_setMyCommands = _api_answerCallbackQuery = _api_sendChatAction
     _api_close = _api_logOut = _api_deleteMessage = _api_sendChatAction
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients hanging up mid long-poll (on shutdown) is normal, not an error."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return
 
 
 def _maybe_json(value: str) -> Any:

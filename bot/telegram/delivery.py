@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 
 from bot.telegram.render import render_draft
 
@@ -49,7 +49,8 @@ async def send_chunks(bot: Bot, target: Target, chunks: list[str]) -> list[Messa
 
 
 async def _send_one(bot: Bot, target: Target, text: str, reply_to: int | None) -> Message:
-    for _ in range(2):
+    retried = False
+    for _ in range(3):
         params = (
             ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
             if reply_to and not target.migrated_from
@@ -72,6 +73,13 @@ async def _send_one(bot: Bot, target: Target, text: str, reply_to: int | None) -
         except Forbidden as exc:
             log.info("cannot write to chat %s: %s", target.chat_id, exc.message)
             raise ChatGone(target.chat_id) from exc
+        except BadRequest:
+            raise
+        except NetworkError as exc:  # a dropped connection: one more try, then give up
+            if retried:
+                raise
+            log.warning("sending to chat %s failed (%s); retrying once", target.chat_id, exc)
+            retried = True
     raise ChatGone(target.chat_id)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Message, Update
@@ -34,10 +35,8 @@ class Gate:
         if message is not None and _addressed(message, context):
             log.info("refused chat %s user %s (not allowlisted)", message.chat_id,
                      user.id if user else None)
-            try:
+            with contextlib.suppress(ChatGone, TelegramError):
                 await reply(message, context, NOT_ALLOWED)
-            except (ChatGone, TelegramError):
-                pass
         raise ApplicationHandlerStop
 
 

@@ -140,7 +140,7 @@ class Handlers:
         if message is None:
             return
         if not threads.is_private(message) and message.reply_to_message is None:
-            await reply(message, context, "Reply /reset to one of my answers to forget that thread.")
+            await reply(message, context, "Reply /reset to my answer to forget that thread.")
             return
         self.deps.answerer.reset(self._conversation_of(message, context))
         await reply(message, context, "Done: I've forgotten our conversation.")

@@ -1,0 +1,228 @@
+"""The optional LLM: any OpenAI-compatible chat-completions server through the `openai` client.
+
+Explicit timeout and retries (the client's defaults can hang a question for minutes), a total
+deadline for streamed replies, and a circuit breaker that stops calling a failing server for a
+while. Every failure surfaces as `LLMError` with a one-line message; the service then falls back
+to the extractive answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+import openai
+from openai import AsyncOpenAI
+
+from bot.citations import CheckedText, check_citations
+from bot.prompts import Prompts, fence_passages, language_of
+from common.errors import LLMError
+from common.settings import Settings
+from index.types import Passage
+
+log = logging.getLogger(__name__)
+
+Delta = Callable[[str], Awaitable[None]]
+Message = dict[str, str]
+
+
+class CircuitBreaker:
+    """Opens after `failures` consecutive failures; lets one call through after `cooldown_s`."""
+
+    def __init__(
+        self, failures: int = 3, cooldown_s: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.failures = failures
+        self.cooldown_s = cooldown_s
+        self.clock = clock
+        self._count = 0
+        self._opened_at: float | None = None
+
+    @property
+    def open(self) -> bool:
+        """True while calls are refused."""
+        if self._opened_at is None:
+            return False
+        if self.clock() - self._opened_at >= self.cooldown_s:
+            return False  # half-open: the next call is a probe
+        return True
+
+    def record_success(self) -> None:
+        """Close the breaker."""
+        self._count = 0
+        self._opened_at = None
+
+    def record_failure(self) -> None:
+        """Count a failure; open (or re-open) at the limit."""
+        self._count += 1
+        if self._count >= self.failures:
+            self._opened_at = self.clock()
+
+
+class LLMClient:
+    """Chat completions with explicit limits; raises `LLMError` on any failure."""
+
+    def __init__(
+        self,
+        client: AsyncOpenAI,
+        model: str,
+        *,
+        breaker: CircuitBreaker | None = None,
+        deadline_s: float = 40.0,
+        temperature: float = 0.1,
+        max_tokens: int = 700,
+    ) -> None:
+        self.client = client
+        self.model = model
+        self.breaker = breaker or CircuitBreaker()
+        self.deadline_s = deadline_s
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LLMClient | None:
+        """The configured client, or None when no API key is set (offline mode)."""
+        if not settings.llm_enabled or settings.openai_api_key is None:
+            return None
+        client = AsyncOpenAI(
+            api_key=settings.openai_api_key.get_secret_value(),
+            base_url=settings.openai_base_url or None,
+            timeout=httpx.Timeout(settings.llm_timeout_s, connect=min(5.0, settings.llm_timeout_s)),
+            max_retries=settings.llm_retries,
+        )
+        return cls(
+            client,
+            settings.llm_model,
+            breaker=CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown_s),
+            deadline_s=settings.llm_timeout_s * (settings.llm_retries + 1) + 5.0,
+        )
+
+    async def complete(self, messages: list[Message], on_delta: Delta | None = None) -> str:
+        """The model's reply to `messages`; streamed through `on_delta` (the text so far)."""
+        if self.breaker.open:
+            raise LLMError("The language model is paused after repeated failures.")
+        try:
+            async with asyncio.timeout(self.deadline_s):
+                text = await (self._stream(messages, on_delta) if on_delta else self._once(messages))
+        except TimeoutError:
+            self.breaker.record_failure()
+            raise LLMError("The language model took too long to answer.") from None
+        except openai.APITimeoutError:
+            self.breaker.record_failure()
+            raise LLMError("The language model timed out.") from None
+        except openai.APIStatusError as err:
+            self.breaker.record_failure()
+            raise LLMError(f"The language model returned an error (HTTP {err.status_code}).") from None
+        except openai.APIConnectionError:
+            self.breaker.record_failure()
+            raise LLMError("The language model server could not be reached.") from None
+        except openai.OpenAIError as err:
+            self.breaker.record_failure()
+            raise LLMError(f"The language model failed ({type(err).__name__}).") from None
+        if not text.strip():
+            self.breaker.record_failure()
+            raise LLMError("The language model returned an empty answer.")
+        self.breaker.record_success()
+        return text.strip()
+
+    async def _once(self, messages: list[Message]) -> str:
+        resp = await self.client.chat.completions.create(
+            model=self.model,
+            messages=messages,  # type: ignore[arg-type]
+            temperature=self.temperature,
+            max_tokens=self.max_tokens,
+        )
+        if not resp.choices:
+            return ""
+        return resp.choices[0].message.content or ""
+
+    async def _stream(self, messages: list[Message], on_delta: Delta) -> str:
+        stream = await self.client.chat.completions.create(
+            model=self.model,
+            messages=messages,  # type: ignore[arg-type]
+            temperature=self.temperature,
+            max_tokens=self.max_tokens,
+            stream=True,
+        )
+        text = ""
+        sent = 0
+        async for chunk in stream:
+            if not chunk.choices:
+                continue
+            text += chunk.choices[0].delta.content or ""
+            if len(text) - sent >= 40:
+                sent = len(text)
+                await _safe(on_delta, text)
+        if len(text) > sent:
+            await _safe(on_delta, text)
+        return text
+
+
+async def _safe(callback: Delta, text: str) -> None:
+    """Call a front end's partial-text callback; its failure must not fail the answer."""
+    try:
+        await callback(text)
+    except Exception as err:  # a front end's display problem, not ours
+        log.warning("partial-answer callback failed: %s", type(err).__name__)
+
+
+class LLMWriter:
+    """Builds the prompts for answers, condensing and briefings, and checks the replies."""
+
+    def __init__(self, client: LLMClient, prompts: Prompts) -> None:
+        self.client = client
+        self.prompts = prompts
+
+    def answer_messages(
+        self, question: str, passages: list[Passage], history: str = ""
+    ) -> list[Message]:
+        """System + user messages for an answer; passages fenced as numbered documents."""
+        user = self.prompts.render(
+            "answer",
+            history=history or "(none)",
+            passages=fence_passages(passages),
+            question=question,
+            language=language_of(question),
+        )
+        return [
+            {"role": "system", "content": self.prompts.render("system")},
+            {"role": "user", "content": user},
+        ]
+
+    async def answer(
+        self, question: str, passages: list[Passage], history: str = "", on_delta: Delta | None = None
+    ) -> CheckedText:
+        """The model's answer with checked citations (may be unsupported: no valid citation)."""
+        reply = await self.client.complete(self.answer_messages(question, passages, history), on_delta)
+        return check_citations(reply, passages)
+
+    async def condense(self, question: str, history: str) -> str:
+        """A standalone version of a follow-up question, in the follow-up's language."""
+        content = self.prompts.render(
+            "condense", history=history, question=question, language=language_of(question)
+        )
+        reply = await self.client.complete([{"role": "user", "content": content}])
+        line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
+        return line.strip("\"'«»“” ")[:1000]
+
+    async def brief(
+        self, topic: str | None, passages: list[Passage], max_chars: int, language: str
+    ) -> CheckedText:
+        """A cited digest of `passages`."""
+        content = self.prompts.render(
+            "briefing",
+            passages=fence_passages(passages),
+            topic=topic or "all the documents",
+            language=language,
+            max_chars=max_chars,
+        )
+        reply = await self.client.complete(
+            [
+                {"role": "system", "content": self.prompts.render("system")},
+                {"role": "user", "content": content},
+            ]
+        )
+        return check_citations(reply, passages)

@@ -1,0 +1,178 @@
+"""The Telegram bot end to end in-process: the real Application (built by `build_application`,
+as `citebot serve` does) talking HTTP to the fake Bot API, answering from the real seed index."""
+
+from __future__ import annotations
+
+from bot.telegram.guard import NOT_ALLOWED, OOPS
+from bot.telegram.handlers import BUSY, NON_TEXT
+from tests.conftest import SEED_FILE
+from tests.telegram_harness import BOT_NAME, GROUP, BotHarness
+
+ZHIDOU_RU = "Когда обанкротилась Zhidou?"
+
+
+async def test_private_question_gets_cited_answer_and_commands_are_registered(tg: BotHarness):
+    await tg.start()
+    msg = await tg.ask(111, ZHIDOU_RU)
+    assert "2019" in msg["text"]
+    assert "[1]" in msg["text"]
+    assert msg["parse_mode"] == "HTML"
+    assert SEED_FILE in msg["text"] and "<blockquote expandable>" in msg["text"]
+    assert "reply_parameters" not in msg  # private chats: no quoting
+    assert tg.fake.calls_of("sendChatAction", 111), "typing… was shown"
+    commands = tg.fake.calls_of("setMyCommands")[0].params["commands"]
+    assert {"ask", "sources", "brief", "reset", "subscribe"} <= {c["command"] for c in commands}
+
+
+async def test_english_question_over_russian_source(tg: BotHarness):
+    await tg.start()
+    msg = await tg.ask(112, "When did Zhidou go bankrupt?")
+    assert "2019" in msg["text"]
+
+
+async def test_sources_and_reset_in_private(tg: BotHarness):
+    await tg.start()
+    await tg.ask(113, ZHIDOU_RU)
+    sources = await tg.ask(113, "/sources")
+    assert SEED_FILE in sources["text"] and "<blockquote>" in sources["text"]
+    assert "2019" in sources["text"]
+    done = await tg.ask(113, "/reset")
+    assert "forgotten" in done["text"]
+    assert tg.answerer is not None and tg.answerer.last_answer("tg:113") is None
+
+
+async def test_group_silent_unless_mentioned_then_answers_mention(tg: BotHarness):
+    await tg.start()
+    tg.fake.send_text(GROUP, ZHIDOU_RU, user_id=7)
+    tg.fake.send_text(GROUP, "/ask@some_other_bot " + ZHIDOU_RU, user_id=7)
+    await tg.idle()
+    assert tg.fake.sent(GROUP) == []
+    assert tg.fake.calls_of("sendChatAction", GROUP) == []
+    question = tg.fake.send_text(GROUP, f"@{BOT_NAME} {ZHIDOU_RU}", user_id=7)
+    [msg] = await tg.wait_sent(GROUP)
+    assert "2019" in msg["text"]
+    assert msg["reply_parameters"]["message_id"] == question["message_id"]
+    await tg.idle()
+    assert len(tg.fake.sent(GROUP)) == 1
+
+
+async def test_group_reply_to_bot_continues_that_thread_only(tg: BotHarness):
+    await tg.start()
+    alice_q = tg.fake.send_text(GROUP, f"@{BOT_NAME} {ZHIDOU_RU}", user_id=7)
+    [first] = await tg.wait_sent(GROUP)
+    bob_q = tg.fake.send_text(GROUP, f"/ask@{BOT_NAME} What is Haima?", user_id=8)
+    await tg.wait_sent(GROUP, 2)
+    tg.fake.send_text(GROUP, "What happened to Zhidou?", user_id=7, reply_to=first["message_id"])
+    third = (await tg.wait_sent(GROUP, 3))[2]
+    assert third["reply_parameters"] is not None
+    assert tg.answerer is not None
+    alice = tg.answerer.last_answer(f"tg:{GROUP}:{alice_q['message_id']}")
+    bob = tg.answerer.last_answer(f"tg:{GROUP}:{bob_q['message_id']}")
+    assert alice is not None and alice.question.startswith("What happened to Zhidou")
+    assert bob is not None and "Haima" in bob.question
+
+
+async def test_group_brief_with_botname(tg: BotHarness):
+    await tg.start()
+    msg = await tg.ask(GROUP, f"/brief@{BOT_NAME}", user_id=7)
+    assert msg["text"] != OOPS
+    assert "[1]" in msg["text"]
+
+
+async def test_sticker_caption_and_edit_never_crash(tg: BotHarness):
+    await tg.start()
+    sticker = await tg.ask(114, None, sticker=True)
+    assert sticker["text"] == NON_TEXT
+    captioned = await tg.ask(114, None, caption=ZHIDOU_RU)
+    assert "2019" in captioned["text"]
+    tg.fake.send_text(114, "edited question", edited=True)
+    tg.fake.send_text(GROUP, None, sticker=True, user_id=7)  # group sticker: silence
+    await tg.idle()
+    assert len(tg.fake.sent(114)) == 2 and tg.fake.sent(GROUP) == []
+
+
+async def test_very_long_question_gets_a_sensible_reply(tg: BotHarness):
+    await tg.start()
+    msg = await tg.ask(115, ("Когда обанкротилась Zhidou? " * 200)[:5000])
+    assert msg["text"] != OOPS
+    assert 0 < len(msg["text"]) <= 4096
+
+
+async def test_retry_after_429_is_waited_out_without_losing_the_reply(tg: BotHarness):
+    await tg.start()
+    tg.fake.inject("sendMessage", "429", retry_after=1, chat_id=116)
+    msg = await tg.ask(116, ZHIDOU_RU)
+    assert "2019" in msg["text"]
+    assert len(tg.fake.calls_of("sendMessage", 116)) == 2  # the refused try + the retry
+
+
+async def test_dropped_connections_are_survived(tg: BotHarness):
+    await tg.start()
+    tg.fake.inject("getUpdates", "drop")
+    tg.fake.inject("sendMessage", "drop", chat_id=117)
+    msg = await tg.ask(117, ZHIDOU_RU)
+    assert "2019" in msg["text"]
+
+
+async def test_blocked_bot_stops_without_looping(tg: BotHarness):
+    await tg.start()
+    tg.fake.inject("sendMessage", "403", chat_id=118, times=5)
+    tg.fake.send_text(118, ZHIDOU_RU)
+    await tg.wait_for(lambda: tg.fake.calls_of("sendMessage", 118))
+    await tg.idle()
+    assert len(tg.fake.calls_of("sendMessage", 118)) == 1
+
+
+async def test_chat_migration_resends_to_the_supergroup(tg: BotHarness):
+    await tg.start()
+    tg.fake.inject("sendMessage", "migrate", chat_id=GROUP, migrate_to=-100500)
+    tg.fake.send_text(GROUP, f"@{BOT_NAME} {ZHIDOU_RU}", user_id=7)
+    [msg] = await tg.wait_sent(-100500)
+    assert "2019" in msg["text"]
+
+
+async def test_allowlist_refuses_others(tg: BotHarness):
+    await tg.start(allowed_chats="119")
+    refused = await tg.ask(120, ZHIDOU_RU)
+    assert refused["text"] == NOT_ALLOWED
+    tg.fake.send_text(GROUP, "chatting among ourselves", user_id=7)
+    allowed = await tg.ask(119, ZHIDOU_RU)
+    assert "2019" in allowed["text"]
+    assert tg.fake.sent(GROUP) == []
+
+
+async def test_per_user_rate_limit_is_polite(tg: BotHarness):
+    await tg.start(user_rate_limit=1)
+    await tg.ask(121, ZHIDOU_RU)
+    second = await tg.ask(121, "When did Zhidou go bankrupt?")
+    assert "try again in" in second["text"]
+
+
+async def test_busy_group_gets_a_queued_notice(tg: BotHarness):
+    await tg.start(group_busy_threshold=1)
+    tg.fake.send_text(GROUP, f"@{BOT_NAME} {ZHIDOU_RU}", user_id=7)
+    await tg.wait_sent(GROUP)
+    tg.fake.send_text(GROUP, f"@{BOT_NAME} What is Haima?", user_id=8)
+    sent = await tg.wait_sent(GROUP, 3)
+    assert sum(m["text"] == BUSY for m in sent) == 1
+
+
+async def test_subscribe_fires_briefing_and_survives_restart(tg: BotHarness):
+    tg.fake.admins[GROUP] = {7}
+    app = await tg.start()
+    denied = await tg.ask(GROUP, f"/subscribe@{BOT_NAME} 08:30", user_id=8)
+    assert "admins" in denied["text"]
+    ok = await tg.ask(GROUP, f"/subscribe@{BOT_NAME} 08:30", user_id=7)
+    assert "08:30" in ok["text"]
+    [job] = app.job_queue.get_jobs_by_name(f"brief:{GROUP}")  # type: ignore[union-attr]
+    before = len(tg.fake.sent(GROUP))
+    await job.run(app)  # the job queue firing it
+    brief = (await tg.wait_sent(GROUP, before + 1))[before]
+    assert "[1]" in brief["text"] and "reply_parameters" not in brief
+
+    await tg.stop()
+    app = await tg.start()
+    [job] = app.job_queue.get_jobs_by_name(f"brief:{GROUP}")  # type: ignore[union-attr]
+    assert job.trigger.fields[5].expressions[0].first == 8  # hour field of the cron trigger
+    off = await tg.ask(GROUP, f"/unsubscribe@{BOT_NAME}", user_id=7)
+    assert "Unsubscribed" in off["text"]

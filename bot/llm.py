@@ -33,7 +33,10 @@ class CircuitBreaker:
     """Opens after `failures` consecutive failures; lets one call through after `cooldown_s`."""
 
     def __init__(
-        self, failures: int = 3, cooldown_s: float = 60.0, clock: Callable[[], float] = time.monotonic
+        self,
+        failures: int = 3,
+        cooldown_s: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.failures = failures
         self.cooldown_s = cooldown_s
@@ -46,9 +49,8 @@ class CircuitBreaker:
         """True while calls are refused."""
         if self._opened_at is None:
             return False
-        if self.clock() - self._opened_at >= self.cooldown_s:
-            return False  # half-open: the next call is a probe
-        return True
+        # after the cool-down the breaker is half-open: the next call is a probe
+        return self.clock() - self._opened_at < self.cooldown_s
 
     def record_success(self) -> None:
         """Close the breaker."""
@@ -106,7 +108,9 @@ class LLMClient:
             raise LLMError("The language model is paused after repeated failures.")
         try:
             async with asyncio.timeout(self.deadline_s):
-                text = await (self._stream(messages, on_delta) if on_delta else self._once(messages))
+                text = await (
+                    self._stream(messages, on_delta) if on_delta else self._once(messages)
+                )
         except TimeoutError:
             self.breaker.record_failure()
             raise LLMError("The language model took too long to answer.") from None
@@ -115,7 +119,9 @@ class LLMClient:
             raise LLMError("The language model timed out.") from None
         except openai.APIStatusError as err:
             self.breaker.record_failure()
-            raise LLMError(f"The language model returned an error (HTTP {err.status_code}).") from None
+            raise LLMError(
+                f"The language model returned an error (HTTP {err.status_code})."
+            ) from None
         except openai.APIConnectionError:
             self.breaker.record_failure()
             raise LLMError("The language model server could not be reached.") from None
@@ -193,10 +199,16 @@ class LLMWriter:
         ]
 
     async def answer(
-        self, question: str, passages: list[Passage], history: str = "", on_delta: Delta | None = None
+        self,
+        question: str,
+        passages: list[Passage],
+        history: str = "",
+        on_delta: Delta | None = None,
     ) -> CheckedText:
         """The model's answer with checked citations (may be unsupported: no valid citation)."""
-        reply = await self.client.complete(self.answer_messages(question, passages, history), on_delta)
+        reply = await self.client.complete(
+            self.answer_messages(question, passages, history), on_delta
+        )
         return check_citations(reply, passages)
 
     async def condense(self, question: str, history: str) -> str:

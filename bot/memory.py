@@ -23,14 +23,13 @@ from bot.types import Answer
 
 log = logging.getLogger(__name__)
 
-_ANAPHORA = frozenset(
-    """
+_ANAPHORA_WORDS = """
     он она оно они его её ее ей ему им их ним ней нее неё него нему них нем нём этот эта это эти
     этого этой этом этим этих этому эту тот та те того той тому том тех там туда тогда такой такая
     такое такие
     he she it they him her them his hers its their theirs this that these those there then
-    """.split()
-)
+    """
+_ANAPHORA = frozenset(_ANAPHORA_WORDS.split())
 _QUOTED = re.compile(r"[«\"“]([^»\"”]{2,80})[»\"”]")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
 
@@ -43,7 +42,7 @@ def entities(text: str) -> list[str]:
     for i, m in enumerate(_TOKEN.finditer(text)):
         word = m.group(0)
         low = word.lower()
-        if low in STOP or low in _ANAPHORA or len(word) < 2 and not word.isdigit():
+        if low in STOP or low in _ANAPHORA or (len(word) < 2 and not word.isdigit()):
             continue
         named = word[0].isupper() and (i > 0 or low not in STOP)
         latin = cyrillic and re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", word) is not None

@@ -71,11 +71,14 @@ def fence_passages(passages: list[Passage]) -> str:
     """Passages as numbered, delimited data blocks; a closing tag inside a text is defused."""
     blocks = []
     for n, p in enumerate(passages, start=1):
-        text = re.sub(r"</?\s*document", lambda m: m.group(0).replace("<", "‹"), p.text,
-                      flags=re.IGNORECASE)
+        text = re.sub(
+            r"</?\s*document", lambda m: m.group(0).replace("<", "‹"), p.text, flags=re.IGNORECASE
+        )
         source = p.source.replace('"', "'")
-        blocks.append(f'<document n="{n}" source="{source}" locator="{p.locator}">\n'
-                      f"{text.strip()}\n</document>")
+        blocks.append(
+            f'<document n="{n}" source="{source}" locator="{p.locator}">\n'
+            f"{text.strip()}\n</document>"
+        )
     return "\n\n".join(blocks)
 
 

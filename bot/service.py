@@ -1,4 +1,8 @@
-"""The answering service: retrieve -> answer -> cite. Front ends call only this."""
+"""The answering service: memory -> retrieve -> answer (extractive or LLM) -> checked citations.
+
+Front ends (Telegram, CLI) call only this. Without an LLM key every answer is extractive; with
+one, the LLM writes the answer and any failure falls back to the extractive answer with a note.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +10,33 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, Protocol
 
+from bot.briefing import Briefer
 from bot.extractive import ExtractiveResponder
+from bot.llm import LLMClient, LLMWriter
+from bot.memory import ConversationMemory, Turn, entities, rewrite_follow_up
+from bot.prompts import Prompts, language_of
 from bot.types import Answer
-from common.errors import InputError
+from common.errors import InputError, LLMError
 from common.settings import Settings
 from index.types import IndexStats, IngestReport, Passage
 
 log = logging.getLogger(__name__)
 
 PartialCallback = Callable[[str], Awaitable[None]]
+BRIEF_PASSAGES = 300  # the most passages a briefing over the whole index reads
 
 
 class Retriever(Protocol):
-    """What the service needs from `index/`."""
+    """What the service needs from `index/` to answer."""
 
     def retrieve(self, query: str, k: int) -> list[Passage]: ...
 
 
 class Library(Protocol):
-    """The index as a whole: retrieval plus upkeep (stats, re-ingest)."""
+    """The index as a whole: retrieval plus upkeep (stats, re-ingest, all chunks)."""
 
     @property
     def retriever(self) -> Retriever: ...
@@ -34,41 +44,68 @@ class Library(Protocol):
     @property
     def embedder(self) -> Any: ...
 
+    def records(self) -> list[Any]: ...
+
     def stats(self) -> IndexStats: ...
 
     def ingest(self) -> IngestReport: ...
 
 
 class Answerer:
-    """Answers a question in a conversation from the indexed sources, with checked citations."""
+    """Answers questions in conversations and writes briefings, always with checked citations."""
 
     def __init__(
         self,
         library: Library,
         extractive: ExtractiveResponder,
         *,
+        memory: ConversationMemory | None = None,
+        briefer: Briefer | None = None,
+        writer: LLMWriter | None = None,
         top_k: int = 5,
         max_question_chars: int = 2000,
+        brief_k: int = 12,
     ) -> None:
         self.library = library
         self.extractive = extractive
+        self.memory = memory or ConversationMemory(None)
+        self.briefer = briefer or Briefer(extractive.encode)
+        self.writer = writer
         self.top_k = top_k
         self.max_question_chars = max_question_chars
-        self._last: dict[str, Answer] = {}
+        self.brief_k = brief_k
 
     @classmethod
     def from_settings(cls, settings: Settings, library: Library | None = None) -> Answerer:
-        """Build the service and its collaborators from settings."""
+        """Build the service and its collaborators; broken prompt files fail here."""
+        prompts = Prompts.load(settings.prompts_dir)
         if library is None:
             from index.library import IndexLibrary
 
             library = IndexLibrary.from_settings(settings)
+        encode = library.embedder.encode
+        threshold = settings.refusal_threshold
+        client = LLMClient.from_settings(settings)
         return cls(
             library,
-            ExtractiveResponder(library.embedder.encode),
+            ExtractiveResponder(
+                encode,
+                threshold=threshold,
+                max_chars=settings.answer_max_chars,
+            ),
+            memory=ConversationMemory(
+                settings.data_dir / "conversations.json", max_turns=settings.memory_turns
+            ),
+            briefer=Briefer(encode, max_chars=settings.brief_max_chars),
+            writer=LLMWriter(client, prompts) if client else None,
             top_k=settings.top_k,
             max_question_chars=settings.max_question_chars,
         )
+
+    @property
+    def mode(self) -> str:
+        """ "llm" when a model is configured, else "extractive"."""
+        return "llm" if self.writer else "extractive"
 
     def _clean(self, text: str) -> str:
         question = " ".join((text or "").split())
@@ -81,25 +118,116 @@ class Answerer:
             )
         return question
 
+    async def standalone(self, conversation: str, question: str) -> str:
+        """The question made self-contained using the conversation (condensed or rewritten)."""
+        turns = self.memory.turns(conversation)
+        if not turns:
+            return question
+        if self.writer and not self.writer.client.breaker.open:
+            try:
+                condensed = await self.writer.condense(
+                    question, self.memory.history_text(conversation)
+                )
+                if condensed and any(ch.isalnum() for ch in condensed):
+                    return condensed
+            except LLMError as err:
+                log.info("condense failed (%s); rewriting offline", err)
+        return rewrite_follow_up(question, turns[-1].entities)
+
     async def ask(
-        self, conversation: str, text: str, on_partial: PartialCallback | None = None
+        self,
+        conversation: str,
+        text: str,
+        on_partial: PartialCallback | None = None,
+        *,
+        remember: bool = True,
     ) -> Answer:
-        """Answer `text` within `conversation`; `on_partial` receives streamed drafts."""
+        """Answer `text` within `conversation`; `on_partial` receives the streamed draft (LLM
+        mode only; the returned `Answer` is the checked final text). With `remember=False` the
+        question is answered on its own and the conversation is neither read nor changed."""
         started = time.perf_counter()
         question = self._clean(text)
-        passages = await asyncio.to_thread(self.library.retriever.retrieve, question, self.top_k)
-        answer = await asyncio.to_thread(self.extractive.respond, question, passages)
+        query = await self.standalone(conversation, question) if remember else question
+        passages = await asyncio.to_thread(self.library.retriever.retrieve, query, self.top_k)
+        offline = await asyncio.to_thread(self.extractive.respond, query, passages)
+        offline.question = question
+        answer = offline
+        if self.writer:
+            history = self.memory.history_text(conversation) if remember else ""
+            answer = await self._llm_answer(question, query, passages, history, offline, on_partial)
         answer.latency_ms = (time.perf_counter() - started) * 1000
-        self._last[conversation] = answer
+        if remember:
+            turn = Turn(question, query, answer.text, entities(query))
+            await asyncio.to_thread(self.memory.add, conversation, turn, answer)
+        return answer
+
+    async def _llm_answer(
+        self,
+        question: str,
+        query: str,
+        passages: list[Passage],
+        history: str,
+        offline: Answer,
+        on_partial: PartialCallback | None,
+    ) -> Answer:
+        assert self.writer is not None
+        if not passages:
+            return offline
+        asked = question if query == question else f"{question}\n(Standalone form: {query})"
+        try:
+            checked = await self.writer.answer(asked, passages, history, on_partial)
+        except LLMError as err:
+            return _fallback(offline, f"{err} This is the offline answer.")
+        if not checked.supported:
+            return _fallback(
+                offline,
+                "The language model's answer had no valid citation; this is the offline answer.",
+            )
+        note = None
+        if checked.dropped_sentences or checked.dropped_markers:
+            note = "Unsupported statements or citations were removed from the model's answer."
+        return Answer(
+            question=question, text=checked.text, citations=checked.citations, mode="llm", note=note
+        )
+
+    async def brief(self, topic: str | None = None) -> Answer:
+        """A cited digest of the sources, or of what matches `topic`."""
+        started = time.perf_counter()
+        topic = " ".join(topic.split()) if topic and topic.strip() else None
+        if topic:
+            passages = await asyncio.to_thread(self.library.retriever.retrieve, topic, self.brief_k)
+        else:
+            records = await asyncio.to_thread(self.library.records)
+            passages = [r.passage for r in records][:BRIEF_PASSAGES]
+        offline = await asyncio.to_thread(self.briefer.brief, topic, passages)
+        answer = offline
+        if self.writer and not offline.refused:
+            chosen = await asyncio.to_thread(self.briefer.passages_for_llm, topic, passages)
+            language = language_of(topic or " ".join(p.text[:200] for p in chosen[:3]))
+            try:
+                checked = await self.writer.brief(topic, chosen, self.briefer.max_chars, language)
+                if checked.supported:
+                    answer = Answer(
+                        question=offline.question,
+                        text=_cut_lines(checked.text, int(self.briefer.max_chars * 1.2)),
+                        citations=checked.citations,
+                        mode="llm",
+                    )
+                    answer = _prune_citations(answer)
+                else:
+                    answer = _fallback(offline, "The model's briefing had no valid citation.")
+            except LLMError as err:
+                answer = _fallback(offline, f"{err} This is the offline briefing.")
+        answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 
     def last_answer(self, conversation: str) -> Answer | None:
-        """The last answer given in `conversation`, for /sources."""
-        return self._last.get(conversation)
+        """The last answer given in `conversation` (kept across restarts), for /sources."""
+        return self.memory.last_answer(conversation)
 
     def reset(self, conversation: str) -> None:
         """Forget the conversation."""
-        self._last.pop(conversation, None)
+        self.memory.reset(conversation)
 
     def stats(self) -> IndexStats:
         """Index summary."""
@@ -108,3 +236,29 @@ class Answerer:
     async def reindex(self) -> IngestReport:
         """Re-ingest the sources (the caller must be the index's single writer)."""
         return await asyncio.to_thread(self.library.ingest)
+
+
+def _fallback(offline: Answer, note: str) -> Answer:
+    """The extractive answer, marked as a fallback with a short note."""
+    return replace(offline, mode="extractive-fallback", note=note)
+
+
+def _cut_lines(text: str, limit: int) -> str:
+    """Keep whole lines of `text` up to `limit` characters."""
+    if len(text) <= limit:
+        return text
+    out: list[str] = []
+    for line in text.splitlines():
+        if sum(len(x) + 1 for x in out) + len(line) > limit:
+            break
+        out.append(line)
+    return "\n".join(out) or text[:limit]
+
+
+def _prune_citations(answer: Answer) -> Answer:
+    """Drop citations whose markers were cut away, renumbering the rest."""
+    from bot.citations import check_citations
+
+    passages = [c.passage for c in answer.citations]
+    checked = check_citations(answer.text, passages)
+    return replace(answer, text=checked.text, citations=checked.citations)

@@ -11,8 +11,7 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _SENT_END = re.compile(r"(?<=[.!?…])[\"»”')\]]*\s+(?=[\"«“(\[]?[A-ZА-ЯЁ0-9])")
 
-STOP = frozenset(
-    """
+_STOP_WORDS = """
     a an the of in on at to for from by with about as is are was were be been being do does did
     what which who whom whose when where why how that this these those it its and or not no than
     there their they he she his her him them we you i me my our your has have had can could will
@@ -29,8 +28,8 @@ STOP = frozenset(
     такой им более всегда конечно всю между каких какие каким какого какую каком каков какова
     каково сколько почему зачем чей чья чьи которые который которая которое является являются
     называется называют году год года лет
-    """.split()
-)
+    """
+STOP = frozenset(_STOP_WORDS.split())
 
 _MONTH = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|"
@@ -101,13 +100,29 @@ _HAS_MONEY = re.compile(
 
 def answer_type(question: str) -> str | None:
     """The kind of fact a question asks for: "money", "number", "date" or None."""
-    if _PRICE_Q.search(question) and (_NUMBER_Q.search(question) or "what" in question.lower()):
+    if _PRICE_Q.search(question):
         return "money"
     if _DATE_Q.search(question):
         return "date"
     if _NUMBER_Q.search(question):
         return "number"
     return None
+
+
+_WHO_Q = re.compile(r"\b(кто|кого|кому|кем|who|whom)\b", re.IGNORECASE)
+
+
+def asks_who(question: str) -> bool:
+    """True for a question about a person or organisation ("кто", "who")."""
+    return bool(_WHO_Q.search(question))
+
+
+def has_new_name(sentence: str, question: str) -> bool:
+    """True when `sentence` names something (a capitalised word past its first) the question
+    does not."""
+    seen = {w.lower() for w in _WORD.findall(question)}
+    tokens = _WORD.findall(sentence)
+    return any(w[0].isupper() and w.lower() not in seen for w in tokens[1:])
 
 
 def has_type(sentence: str, kind: str | None) -> bool:
@@ -119,3 +134,31 @@ def has_type(sentence: str, kind: str | None) -> bool:
     if kind == "date":
         return bool(re.search(r"\d", sentence) or _MONTH.search(sentence))
     return bool(_HAS_NUMBER.search(sentence))
+
+
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+        "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "c",
+        "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "u",
+        "я": "a",
+    }
+)  # fmt: skip
+_LATIN_FOLD = (("ph", "f"), ("x", "ks"), ("w", "v"), ("y", "i"), ("q", "k"), ("kh", "h"),
+               ("ck", "k"), ("c", "k"), ("j", "zh"))  # fmt: skip
+
+
+def sound_key(word: str) -> str | None:
+    """A rough script-independent key (first 4 letters of a Latin transliteration), so that
+    "Бронкос" and "Broncos" or "модели" and "model" meet; None for short words."""
+    low = word.lower().translate(_TRANSLIT)
+    for a, b in _LATIN_FOLD:
+        low = low.replace(a, b)
+    low = re.sub(r"(.)\1", r"\1", low)
+    return low[:4] if len(low) >= 4 and low.isalpha() else None
+
+
+def sound_keys(text: str) -> set[str]:
+    """Sound keys of the content words of `text`."""
+    return {k for w in words(text) if w not in STOP and (k := sound_key(w))}

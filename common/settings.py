@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(default=900, ge=200, le=4000)
     max_question_chars: int = Field(default=2000, ge=50)
     lock_timeout_s: float = Field(default=0.0, ge=0)
+    chroma_timeout_s: float = Field(default=30.0, gt=0)  # per request to a Chroma server
+    index_refresh_s: float = Field(default=1.0, ge=0)  # how often readers check for new ingests
 
     # --- LLM (optional) ---
     openai_api_key: SecretStr | None = Field(

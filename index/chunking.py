@@ -187,3 +187,14 @@ def chunk_document(doc: LoadedDocument, max_chars: int = 900, min_chars: int = 2
             )
         )
     return chunks
+
+
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans of a passage (relative to it): paragraphs first, then sentences."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    cuts = [(m.start(), m.end()) for m in _PARA_RE.finditer(text)] + [(len(text), len(text))]
+    for cut, nxt in cuts:
+        spans += [(pos + a, pos + b) for a, b in split_sentences(text[pos:cut])]
+        pos = nxt
+    return tuple(spans) or ((0, len(text)),)

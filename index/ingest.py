@@ -131,7 +131,8 @@ class Ingestor:
                 report.removed.append(sf.source)
             return
         vectors = self.encode([c.text for c in chunks])
-        self.store.delete_source(sf.key)
+        if current:  # an older or partly written version: replace it (a new file has nothing)
+            self.store.delete_source(sf.key)
         self.store.add(chunks, vectors, doc.file_hash, doc_key=sf.key, root=sf.root)
         (report.updated if current else report.added).append(sf.source)
         report.chunks_written += len(chunks)

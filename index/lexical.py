@@ -1,4 +1,11 @@
-"""Lexical index: BM25 (bm25s) over Russian/English stemmed tokens, saved in the data dir."""
+"""Lexical index: BM25 over Russian/English stemmed words plus a cross-lingual field of numbers and
+name keys, saved in the data dir and updated incrementally (only new chunks are tokenized).
+
+Scores are *coverage*: a chunk's BM25 score divided by the query's total IDF mass, where query
+tokens absent from the corpus still count. An English question over Russian text thus gets
+near-zero lexical scores instead of a confident ranking of noise ("nothing to say"). A third
+field holds every sentence's words: the best sentence's share of the query's IDF mass rewards
+passages where the query words occur together."""
 
 from __future__ import annotations
 
@@ -6,21 +13,39 @@ import json
 import logging
 import re
 import shutil
-import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import bm25s
 import numpy as np
 import Stemmer
 
+from index.chunking import sentence_spans
+from index.translit import cross_tokens, normalize_numbers
+
 log = logging.getLogger(__name__)
 
+FORMAT = 2
 _WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
 _CYRILLIC_RE = re.compile(r"[а-яё]")
-STOPWORDS = frozenset(
-    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "but", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "that", "this", "these", "those", "it", "its", "as", "into", "than", "then", "there", "their", "they", "them", "he", "she", "his", "her", "i", "you", "we", "our", "your", "not", "no", "yes", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "has", "have", "had", "about", "after", "before", "over", "under", "between", "during", "и", "в", "во", "не", "что", "он", "на", "я", "с", "со", "как", "а", "то", "все", "она", "так", "его", "но", "да", "ты", "к", "у", "же", "вы", "за", "бы", "по", "только", "ее", "мне", "было", "вот", "от", "меня", "еще", "нет", "о", "из", "ему", "теперь", "когда", "даже", "ну", "вдруг", "ли", "если", "уже", "или", "ни", "быть", "был", "него", "до", "вас", "нибудь", "опять", "уж", "вам", "ведь", "там", "потом", "себя", "ничего", "ей", "может", "они", "тут", "где", "есть", "надо", "ней", "для", "мы", "тебя", "их", "чем", "была", "сам", "чтоб", "без", "будто", "чего", "раз", "тоже", "себе", "под", "будет", "ж", "тогда", "кто", "этот", "того", "потому", "этого", "какой", "совсем", "ним", "здесь", "этом", "один", "почти", "мой", "тем", "чтобы", "нее", "сейчас", "были", "куда", "зачем", "всех", "никогда", "можно", "при", "наконец", "два", "об", "другой", "хоть", "после", "над", "больше", "тот", "через", "эти", "нас", "про", "всего", "них", "какая", "много", "разве", "три", "эту", "моя", "впрочем", "хорошо", "свою", "этой", "перед", "иногда", "лучше", "чуть", "том", "нельзя", "такой", "им", "более", "всегда", "конечно", "всю", "между", "каком", "какие", "каких", "какое", "какую", "каким", "сколько", "почему", "зачем"]
-)
+_STOPWORD_TEXT = """a an the of in on at to for from by with and or but is are was were be been
+    being do does
+    did what which who whom whose when where why how that this these those it its as into than
+    then there their they them he she his her i you we our your not no yes can could would should
+    will shall may might must has have had about after before over under between during
+    и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее
+    мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был
+    него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней
+    для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того
+    потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем
+    всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего
+    них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя
+    такой им более всегда конечно всю между каком какие каких какое какую каким сколько почему
+    зачем"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+FIELDS = ("words", "names", "sents")
 
 
 @lru_cache(maxsize=2)
@@ -29,8 +54,10 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lowercase, drop stopwords, stem Cyrillic words as Russian and Latin ones as English."""
-    words = [w for w in _WORD_RE.findall(text.lower().replace("ё", "е")) if w not in STOPWORDS]
+    """Lowercase, join number groups, drop stopwords, stem Cyrillic words as Russian and Latin
+    ones as English."""
+    text = normalize_numbers(text).lower().replace("ё", "е")
+    words = [w for w in _WORD_RE.findall(text) if w not in STOPWORDS]
     ru = _stemmer("russian")
     en = _stemmer("english")
     return [
@@ -39,61 +66,209 @@ def tokenize(text: str) -> list[str]:
     ]
 
 
-class LexicalIndex:
-    """BM25 over chunk ids; `fingerprint` names the index content it was built from."""
+def field_tokens(text: str) -> dict[str, list[str]]:
+    """The tokens of every field for one text."""
+    return {"words": tokenize(text), "names": cross_tokens(text, STOPWORDS)}
 
-    def __init__(self, ids: list[str], model: bm25s.BM25 | None, fingerprint: str) -> None:
-        self.ids = ids
-        self.model = model
-        self.fingerprint = fingerprint
-        self._lock = threading.Lock()
+
+@dataclass
+class Bm25Field:
+    """One BM25 field as postings sorted by term: parallel arrays term/doc/tf."""
+
+    vocab: dict[str, int]
+    term: np.ndarray  # int32, sorted
+    doc: np.ndarray  # int32
+    tf: np.ndarray  # float32
+    n_docs: int
+    k1: float = 1.5
+    b: float = 0.75
 
     @classmethod
-    def build(cls, ids: list[str], texts: list[str], fingerprint: str) -> LexicalIndex:
-        """Index the given chunk texts."""
-        if not ids:
-            return cls([], None, fingerprint)
-        model = bm25s.BM25()
-        model.index([tokenize(t) or [""] for t in texts], show_progress=False)
-        return cls(list(ids), model, fingerprint)
+    def empty(cls) -> Bm25Field:
+        z = np.zeros(0, dtype=np.int32)
+        return cls({}, z, z.copy(), np.zeros(0, dtype=np.float32), 0)
 
-    def known_fraction(self, tokens: list[str]) -> float:
-        """Share of query tokens that occur anywhere in the corpus (0 = nothing to say)."""
-        if not tokens or self.model is None:
+    def __post_init__(self) -> None:
+        self.ptr = np.searchsorted(self.term, np.arange(len(self.vocab) + 1)).astype(np.int64)
+        self.doc_len = np.bincount(self.doc, weights=self.tf, minlength=self.n_docs)
+        self.avg_len = float(self.doc_len.mean()) if self.n_docs else 1.0
+        self.df = np.diff(self.ptr)
+
+    def idf(self, df: np.ndarray | float) -> np.ndarray:
+        """Lucene's non-negative BM25 idf."""
+        return np.log1p((self.n_docs - np.asarray(df) + 0.5) / (np.asarray(df) + 0.5))
+
+    def coverage(self, tokens: list[str]) -> np.ndarray:
+        """BM25 of every doc over the query's idf mass (unknown query tokens count fully)."""
+        out = np.zeros(self.n_docs, dtype=np.float64)
+        if not tokens or not self.n_docs:
+            return out
+        norm = self.k1 * (1 - self.b + self.b * self.doc_len / max(self.avg_len, 1e-9))
+        mass = 0.0
+        for tok, qtf in Counter(tokens).items():
+            t = self.vocab.get(tok)
+            df = self.df[t] if t is not None else 0
+            w = float(self.idf(df)) * qtf
+            mass += w
+            if t is None or df == 0:
+                continue
+            lo, hi = self.ptr[t], self.ptr[t + 1]
+            docs, tf = self.doc[lo:hi], self.tf[lo:hi]
+            out[docs] += w * tf * (self.k1 + 1) / (tf + norm[docs])
+        return out / mass if mass > 0 else out
+
+    def known_share(self, tokens: list[str]) -> float:
+        """Share of the query's idf mass that occurs in the corpus (0 = nothing to say)."""
+        if not tokens or not self.n_docs:
             return 0.0
-        vocab = self.model.vocab_dict
-        return sum(t in vocab for t in tokens) / len(tokens)
+        ws = [(float(self.idf(self._df(t))), self._df(t) > 0) for t in tokens]
+        total = sum(w for w, _ in ws)
+        return sum(w for w, known in ws if known) / total if total else 0.0
 
-    def scores(self, tokens: list[str]) -> np.ndarray:
-        """BM25 score of every chunk (aligned with `ids`)."""
-        if self.model is None or not tokens:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        with self._lock:
-            return np.asarray(self.model.get_scores(tokens), dtype=np.float32)
+    def _df(self, tok: str) -> int:
+        t = self.vocab.get(tok)
+        return int(self.df[t]) if t is not None else 0
+
+    def presence(self, weights: dict[str, float]) -> np.ndarray:
+        """Sum of the given term weights over the terms each doc contains."""
+        out = np.zeros(self.n_docs, dtype=np.float64)
+        for tok, w in weights.items():
+            t = self.vocab.get(tok)
+            if t is not None:
+                out[self.doc[self.ptr[t] : self.ptr[t + 1]]] += w
+        return out
+
+    def updated(self, keep: np.ndarray, new_bags: list[Counter[str]]) -> Bm25Field:
+        """A new field keeping the docs where `keep` is True (renumbered) plus `new_bags`."""
+        remap = np.cumsum(keep) - 1
+        mask = keep[self.doc] if len(self.doc) else np.zeros(0, dtype=bool)
+        terms, docs, tfs = [self.term[mask]], [remap[self.doc[mask]]], [self.tf[mask]]
+        vocab = dict(self.vocab)
+        base = int(keep.sum())
+        rows: list[tuple[int, int, int]] = []
+        for i, bag in enumerate(new_bags):
+            for tok, n in bag.items():
+                rows.append((vocab.setdefault(tok, len(vocab)), base + i, n))
+        if rows:
+            arr = np.asarray(rows, dtype=np.int64)
+            terms.append(arr[:, 0])
+            docs.append(arr[:, 1])
+            tfs.append(arr[:, 2])
+        term = np.concatenate(terms).astype(np.int32)
+        order = np.argsort(term, kind="stable")
+        return Bm25Field(
+            vocab,
+            term[order],
+            np.concatenate(docs).astype(np.int32)[order],
+            np.concatenate(tfs).astype(np.float32)[order],
+            base + len(new_bags),
+            self.k1,
+            self.b,
+        )
+
+
+class LexicalIndex:
+    """The fields over a list of chunk ids (scores are aligned with `ids`); the "sents" field's
+    docs are sentences, `owner` maps each to its chunk (ascending)."""
+
+    def __init__(self, ids: list[str], fields: Mapping[str, Bm25Field], owner: np.ndarray) -> None:
+        self.ids = ids
+        self.fields = dict(fields)
+        self.owner = owner.astype(np.int64)
+        self._first = np.searchsorted(self.owner, np.arange(len(ids)))
+
+    @classmethod
+    def empty(cls) -> LexicalIndex:
+        return cls([], {f: Bm25Field.empty() for f in FIELDS}, np.zeros(0, dtype=np.int64))
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
+        """Index the given chunk texts from scratch."""
+        return cls.empty().updated(dict(zip(ids, texts, strict=True)), ())
+
+    def updated(self, added: Mapping[str, str], removed: Iterable[str]) -> LexicalIndex:
+        """A new index without `removed` ids and with `added` (id -> text); only those texts
+        are tokenized."""
+        gone = set(removed) | set(added)
+        keep = np.array([i not in gone for i in self.ids], dtype=bool)
+        new_ids = list(added)
+        bags = [field_tokens(added[i]) for i in new_ids]
+        fields = {
+            f: self.fields[f].updated(keep, [Counter(b[f]) for b in bags]) for f in FIELDS[:2]
+        }
+        sent_bags: list[Counter[str]] = []
+        owners: list[int] = []
+        base = int(keep.sum())
+        for n, cid in enumerate(new_ids):
+            text = added[cid]
+            for a, b in sentence_spans(text):
+                sent_bags.append(Counter(set(tokenize(text[a:b]))))
+                owners.append(base + n)
+        keep_s = keep[self.owner] if len(self.owner) else np.zeros(0, dtype=bool)
+        fields["sents"] = self.fields["sents"].updated(keep_s, sent_bags)
+        remap = np.cumsum(keep) - 1
+        owner = np.concatenate([remap[self.owner[keep_s]], np.asarray(owners, dtype=np.int64)])
+        ids = [i for i, k in zip(self.ids, keep, strict=True) if k] + new_ids
+        return LexicalIndex(ids, fields, owner)
+
+    def scores(self, query: str) -> dict[str, np.ndarray | float]:
+        """Per chunk: coverage of the query by its words ("words"), by its numbers and names
+        ("names"), by its best sentence ("sents"); and "known", the share of the query's
+        idf mass the corpus knows."""
+        toks = field_tokens(query)
+        words = self.fields["words"]
+        out: dict[str, np.ndarray | float] = {
+            f: self.fields[f].coverage(toks[f]) for f in FIELDS[:2]
+        }
+        out["known"] = words.known_share(toks["words"])
+        weights = {t: float(words.idf(words._df(t))) for t in set(toks["words"])}
+        best = np.zeros(len(self.ids))
+        total = sum(weights.values())
+        if total > 0 and len(self.owner):
+            per_sentence = self.fields["sents"].presence(weights) / total
+            best = np.maximum.reduceat(per_sentence, self._first) if len(self.ids) else best
+        out["sents"] = best
+        return out
 
     def save(self, folder: Path) -> None:
         """Write the index atomically into `folder`."""
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        if self.model is not None:
-            self.model.save(str(tmp / "bm25"), show_progress=False)
-        (tmp / "meta.json").write_text(
-            json.dumps({"fingerprint": self.fingerprint, "ids": self.ids}), encoding="utf-8"
-        )
-        shutil.rmtree(folder, ignore_errors=True)
+        arrays = {}
+        vocabs = {}
+        for name, fld in self.fields.items():
+            arrays |= {f"{name}_term": fld.term, f"{name}_doc": fld.doc, f"{name}_tf": fld.tf}
+            vocabs[name] = sorted(fld.vocab, key=fld.vocab.__getitem__)
+        np.savez(tmp / "postings.npz", owner=self.owner, **arrays)
+        meta = {"format": FORMAT, "ids": self.ids, "vocab": vocabs}
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
         tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
-    def load(cls, folder: Path, fingerprint: str) -> LexicalIndex | None:
-        """Load the saved index if it was built from `fingerprint`; else None."""
+    def load(cls, folder: Path) -> LexicalIndex | None:
+        """The saved index, or None if absent or unreadable."""
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-            if meta.get("fingerprint") != fingerprint:
+            if meta.get("format") != FORMAT:
                 return None
             ids = list(meta["ids"])
-            model = bm25s.BM25.load(str(folder / "bm25")) if ids else None
-            return cls(ids, model, fingerprint)
+            with np.load(folder / "postings.npz") as z:
+                owner = z["owner"]
+                sizes = {"words": len(ids), "names": len(ids), "sents": len(owner)}
+                fields = {
+                    f: Bm25Field(
+                        {t: i for i, t in enumerate(meta["vocab"][f])},
+                        z[f"{f}_term"], z[f"{f}_doc"], z[f"{f}_tf"], sizes[f],
+                    )
+                    for f in FIELDS
+                }
+            return cls(ids, fields, owner)
         except (OSError, ValueError, KeyError) as exc:
             log.info("lexical index at %s not usable (%s); rebuilding", folder, exc)
             return None

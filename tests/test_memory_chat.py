@@ -1,0 +1,46 @@
+"""`citebot chat` and `citebot brief` as a user runs them (subprocess, offline, fresh data dir)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO, SEEDS
+
+
+def citebot(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CITEBOT_", "OPENAI_"))}
+    env |= {
+        "CITEBOT_DATA_DIR": str(tmp_path / "data"),
+        "CITEBOT_SOURCES_DIR": str(SEEDS),
+        "PYTHONPATH": str(REPO),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=tmp_path,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_chat_follow_up_sources_and_reset(tmp_path: Path) -> None:
+    script = "Когда обанкротилась Zhidou?\nА кто ей помог?\n/sources\n/reset\n/quit\n"
+    proc = citebot(["chat"], tmp_path, script)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "2019" in out and ("Aima" in out or "Geely" in out)
+    assert out.count("Sources:") == 3  # two answers and /sources
+    assert "Conversation forgotten." in out and "Traceback" not in proc.stderr
+
+
+def test_brief_json(tmp_path: Path) -> None:
+    proc = citebot(["brief", "--json"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert payload["citations"] and not payload["refused"] and len(payload["answer"]) <= 1500

@@ -1,0 +1,89 @@
+"""The bot's smaller parts: access rules, rate limits, token checks and log redaction, and the
+throttled streaming reply (a real Bot talking to the fake Bot API)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from telegram import Bot
+
+from bot.telegram.access import Access, GroupLoad, SlidingWindow
+from bot.telegram.app import check_token, protect_logs
+from bot.telegram.delivery import StreamingReply, Target
+from common.errors import ConfigError
+from common.settings import Settings
+from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_allowlist_and_admins():
+    assert Access([], []).allows(1, 2) and Access([], []).open_to_everyone
+    access = Access([-100, 5], [9])
+    assert access.allows(-100, 1) and access.allows(3, 5) and not access.allows(3, 4)
+    assert access.is_admin(9) and not access.is_admin(5) and not access.is_admin(None)
+
+
+def test_sliding_window_and_group_load():
+    clock = Clock()
+    limit = SlidingWindow(2, 60, clock)
+    assert limit.hit(1) and limit.hit(1) and not limit.hit(1) and limit.hit(2)
+    clock.now = 30
+    assert limit.retry_in(1) == pytest.approx(30)
+    clock.now = 61
+    assert limit.hit(1)
+    load = GroupLoad(threshold=2, clock=clock)
+    assert [load.begin(-1) for _ in range(4)] == [False, False, True, False]  # one notice/min
+    clock.now = 200
+    assert not load.begin(-1)
+
+
+def test_settings_parse_comma_separated_ids():
+    s = Settings(_env_file=None, allowed_chats="1, -100200", admin_ids="7")  # type: ignore[call-arg]
+    assert s.allowed_chats == [1, -100200] and s.admin_ids == [7]
+    with pytest.raises(ValueError):
+        Settings(_env_file=None, admin_ids="bob")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("token", [None, "", "abc", "123:short", "12345:" + "x" * 34 + "!"])
+def test_missing_or_malformed_token_is_a_one_line_error(token: str | None, tmp_path):
+    settings = Settings(_env_file=None, data_dir=tmp_path, TELEGRAM_BOT_TOKEN=token)  # type: ignore[call-arg]
+    with pytest.raises(ConfigError) as err:
+        check_token(settings)
+    assert "\n" not in str(err.value) and "TELEGRAM_BOT_TOKEN" in str(err.value)
+
+
+def test_token_is_redacted_from_logs(caplog: pytest.LogCaptureFixture):
+    protect_logs(TEST_TOKEN)
+    for handler in logging.getLogger().handlers:  # caplog's handler gets the filter too
+        assert handler.filters
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("telegram.test").info("POST http://x/bot%s/getMe", TEST_TOKEN)
+        logging.getLogger("httpx").info("HTTP Request: POST http://x/bot%s/getMe", TEST_TOKEN)
+    assert TEST_TOKEN not in caplog.text
+    assert "getMe" in caplog.text
+    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+
+
+async def test_streaming_edits_are_throttled():
+    with FakeBotAPI() as fake:
+        async with Bot(TEST_TOKEN, base_url=fake.base_url) as bot:
+            stream = StreamingReply(bot, Target(42), interval=1.0)
+            for i in range(30):  # a fast LLM: 30 drafts in ~0.3 s
+                await stream.partial("Zhidou " * (i + 1))
+                await asyncio.sleep(0.01)
+            assert len(fake.calls_of("sendMessage")) == 1
+            assert fake.calls_of("editMessageText") == []
+            await stream.finish(["<b>Final</b> [1]", "second part"])
+        edits = fake.calls_of("editMessageText")
+        assert [e.params["text"] for e in edits] == ["<b>Final</b> [1]"]
+        assert edits[0].at - fake.calls_of("sendMessage")[0].at >= 0.95
+        assert [m["text"] for m in fake.sent(42)][-1] == "second part"

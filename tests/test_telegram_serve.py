@@ -1,0 +1,81 @@
+"""`citebot serve` as a subprocess against the fake Bot API: it answers, is the index's single
+writer (/reindex works, a CLI ingest is told what to do), and never logs the token."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SEEDS
+from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
+
+CITEBOT = [sys.executable, "-m", "bot.cli"]
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_citebot_serve_end_to_end(tmp_path: Path):
+    sources = tmp_path / "sources"
+    shutil.copytree(SEEDS, sources)
+    env = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("CITEBOT_", "TELEGRAM_", "OPENAI_"))
+    }
+    env |= {
+        "PYTHONPATH": str(REPO),
+        "CITEBOT_DATA_DIR": str(tmp_path / "data"),
+        "CITEBOT_SOURCES_DIR": str(sources),
+        "CITEBOT_ADMIN_IDS": "7",
+        "CITEBOT_LOG_LEVEL": "DEBUG",
+    }
+    with FakeBotAPI() as fake:
+        env |= {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_BASE_URL": fake.base_url}
+        proc = subprocess.Popen(
+            [*CITEBOT, "-v", "serve"], cwd=tmp_path, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            fake.wait_for(lambda: fake.calls_of("getUpdates") or proc.poll() is not None, 90)
+            assert proc.poll() is None, "serve exited early"
+            fake.send_text(301, "Когда обанкротилась Zhidou?")
+            [reply] = fake.wait_sent(301, 1, 30)
+            assert "2019" in reply["text"] and "[1]" in reply["text"]
+
+            busy = subprocess.run(
+                [*CITEBOT, "ingest"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                timeout=120,
+            )
+            assert busy.returncode != 0 and "/reindex" in busy.stderr
+
+            (sources / "extra.txt").write_text("Haima открыла завод в Хайкоу в 2024 году.\n")
+            fake.send_text(302, "/reindex", user_id=7)
+            done = fake.wait_for(
+                lambda: [m for m in fake.sent(302) if m["text"].startswith("Re-indexed")], 60
+            )
+            assert "1 added" in done[0]["text"]
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                _, stderr = proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                _, stderr = proc.communicate()
+    assert proc.returncode == 0, stderr[-2000:]
+    assert "is running" in stderr
+    log_file = (tmp_path / "data" / "citebot.log").read_text(encoding="utf-8")
+    assert "getUpdates" in log_file or "Application started" in log_file
+    for text in (stderr, log_file):
+        assert TEST_TOKEN not in text
+        assert TEST_TOKEN.split(":")[1] not in text
+
+
+def test_serve_without_token_is_one_line_error(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CITEBOT_", "TELEGRAM_"))}
+    env |= {"PYTHONPATH": str(REPO), "CITEBOT_DATA_DIR": str(tmp_path)}
+    run = subprocess.run([*CITEBOT, "serve"], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 1
+    assert run.stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in run.stderr

@@ -100,10 +100,20 @@ def main() -> None:
                 print(json.dumps(res), flush=True)
                 spent = time.perf_counter() - started
                 print(f"  {mode} {scale}x done in {spent:.0f} s", flush=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "scale.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    table = write_report(results, args.out / "scale.md")
-    print(table)
+                save(results, args.out)  # after every configuration: a partial run is kept
+    print(save(results, args.out))
+
+
+def save(results: list[dict], out: Path) -> str:
+    """Merge `results` into out/scale.json (keyed by mode and scale) and rewrite scale.md."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "scale.json"
+    merged = {(r["mode"], r["scale"]): r for r in
+              (json.loads(path.read_text("utf-8")) if path.exists() else [])}
+    merged |= {(r["mode"], r["scale"]): r for r in results}
+    rows = sorted(merged.values(), key=lambda r: (r["mode"], r["scale"]))
+    path.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    return write_report(rows, out / "scale.md")
 
 
 if __name__ == "__main__":

@@ -85,11 +85,12 @@ def start_bot(fake: FakeBotAPI, data_dir: Path, env: dict[str, str]) -> subproce
         "CITEBOT_SOURCES_DIR": str(REPO / "seeds"), "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
         "TELEGRAM_BASE_URL": fake.base_url, "OPENAI_API_KEY": "", **env,
     }
+    stderr = (data_dir / "serve.stderr").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=data_dir.parent,
-                            env=base, stderr=subprocess.DEVNULL)
+                            env=base, stderr=stderr)
     fake.wait_for(lambda: fake.calls_of("getUpdates") or proc.poll() is not None, 120)
     if proc.poll() is not None:
-        raise SystemExit("citebot serve did not start")
+        raise SystemExit("citebot serve did not start: " + (data_dir / "serve.stderr").read_text())
     return proc
 
 
@@ -107,7 +108,10 @@ async def scenario(tmp: Path, name: str, chats: int, rounds: int, env: dict[str,
             for _ in range(rounds):
                 if flood:
                     fake.inject("sendMessage", "429", times=flood, retry_after=1)
-                lat, n = await burst(fake, chats, timeout=30 if flood else 120)
+                lat, n = await burst(fake, chats, timeout=30 if flood else 90)
+                if proc.poll() is not None:
+                    log = (data_dir / "serve.stderr").read_text()
+                    raise SystemExit(f"citebot serve died: {log}")
                 latencies += lat
                 delivered += n
         finally:

@@ -192,6 +192,46 @@ def brief(settings: Settings, topic: tuple[str, ...], as_json: bool) -> None:
         click.echo(render_answer(answer))
 
 
+@cli.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Evaluate on a temporary index of this folder (your index is untouched).")
+@click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="Passages retrieved per question.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object as the last line.")
+@click.option("--by-lang", is_flag=True, help="Report each question language apart.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write per-question results (JSON lines) here.")
+@click.pass_obj
+@handle_errors
+def eval_(settings: Settings, questions: Path, corpus: Path | None, k: int, as_json: bool,
+          by_lang: bool, out: Path | None) -> None:
+    """Measure retrieval and answers on a question file (format: shared/eval/README.md)."""
+    from tqdm import tqdm
+
+    from bot.evaluation import evaluate, load_questions, render_table
+
+    try:
+        total = len(load_questions(questions))
+    except ValueError as exc:
+        raise CitebotError(str(exc)) from exc
+    bars: list[Any] = []
+
+    def advance(done: int) -> None:  # the bar appears after any indexing
+        if not bars:
+            bars.append(tqdm(total=total, desc="Questions", unit="q", file=sys.stderr, leave=False))
+        bars[0].update(done - bars[0].n)
+
+    summary, _ = evaluate(
+        settings, questions, corpus, k=k, by_lang=by_lang, out=out,
+        library=None if corpus else _library(settings),
+        ingest_progress=lambda n: progress_bar(n, "Indexing"), progress=advance,
+    )
+    for bar in bars:
+        bar.close()
+    click.echo(json.dumps(summary, ensure_ascii=False) if as_json else render_table(summary))
+
+
 @cli.command()
 @click.pass_obj
 @handle_errors

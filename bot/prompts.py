@@ -83,14 +83,12 @@ def fence_passages(passages: list[Passage]) -> str:
 
 
 def language_of(text: str) -> str:
-    """A name for the language to answer in (Russian/English; otherwise "the question's")."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return "English"
-    cyr = sum("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in letters)
-    latin = sum("a" <= ch.lower() <= "z" for ch in letters)
-    if cyr > latin:
+    """The language to answer in: Russian or English by script, else "the question's"."""
+    from bot.extractive import is_russian
+
+    if is_russian(text):
         return "Russian"
-    if latin >= 0.8 * len(letters):
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters or sum("a" <= ch.lower() <= "z" for ch in letters) >= 0.8 * len(letters):
         return "English"
     return "the same language as the question"

@@ -14,13 +14,14 @@ import numpy as np
 from common.errors import LoaderError
 from index.chunking import chunk_document
 from index.loaders import SUPPORTED, file_hash, load
-from index.store import ChromaStore, ChunkRecord
+from index.store import ChromaStore, ChunkRecord, DocumentChunks
 from index.types import IngestReport
 
 log = logging.getLogger(__name__)
 
 Encoder = Callable[[list[str]], np.ndarray]
 Progress = Callable[[str, int], None]  # (file name, files done) -> None
+WRITE_BATCH = 512  # chunks per Chroma write; a crash mid-batch is redone (per-document check)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Ingestor:
         self.store = store
         self.encode = encode
         self.chunk_chars = chunk_chars
+        self._pending: list[DocumentChunks] = []
 
     def run(
         self,
@@ -103,6 +105,7 @@ class Ingestor:
             self._sync_file(sf, indexed.get(sf.key), report)
             if progress:
                 progress(sf.source, done)
+        self._flush()
         root_names = {str(r) for r in roots}
         for key, info in indexed.items():
             if info.root in root_names and key not in seen:
@@ -133,9 +136,17 @@ class Ingestor:
         vectors = self.encode([c.text for c in chunks])
         if current:  # an older or partly written version: replace it (a new file has nothing)
             self.store.delete_source(sf.key)
-        self.store.add(chunks, vectors, doc.file_hash, doc_key=sf.key, root=sf.root)
+        self._pending.append(DocumentChunks(chunks, vectors, doc.file_hash, sf.key, sf.root))
+        if sum(len(d.chunks) for d in self._pending) >= WRITE_BATCH:
+            self._flush()
         (report.updated if current else report.added).append(sf.source)
         report.chunks_written += len(chunks)
+
+    def _flush(self) -> None:
+        """Write the buffered documents in one Chroma call."""
+        if self._pending:
+            self.store.add_many(self._pending)
+            self._pending = []
 
 
 @dataclass

@@ -44,6 +44,17 @@ class ChunkRecord:
     root: str
 
 
+@dataclass(frozen=True)
+class DocumentChunks:
+    """One document's chunks and vectors, ready to store."""
+
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    file_hash: str
+    doc_key: str
+    root: str
+
+
 def _sentences_to_str(spans: tuple[tuple[int, int], ...]) -> str:
     return ",".join(f"{s}:{e}" for s, e in spans)
 
@@ -177,33 +188,17 @@ class ChromaStore:
         """Number of stored chunks."""
         return int(self.collection.count())
 
-    @_guarded
     def add(
         self, chunks: list[Chunk], vectors: np.ndarray, file_hash: str, doc_key: str, root: str
     ) -> None:
         """Store the chunks of one document (`doc_key`) with their vectors, via llama-index."""
-        nodes = []
-        for chunk, vec in zip(chunks, vectors, strict=True):
-            node = TextNode(
-                id_=chunk.id,
-                text=chunk.text,
-                embedding=vec.tolist(),
-                metadata={
-                    "source": chunk.source,
-                    "locator": chunk.locator,
-                    "start": chunk.start,
-                    "end": chunk.end,
-                    "sents": _sentences_to_str(chunk.sentences),
-                    "file_hash": file_hash,
-                    "n_chunks": len(chunks),
-                    "position": chunk.position,
-                    "root": root,
-                },
-                start_char_idx=chunk.start,
-                end_char_idx=chunk.end,
-            )
-            node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc_key)
-            nodes.append(node)
+        self.add_many([DocumentChunks(chunks, vectors, file_hash, doc_key, root)])
+
+    @_guarded
+    def add_many(self, docs: list[DocumentChunks]) -> None:
+        """Store several documents in one write: each write costs a commit (~40 ms embedded),
+        so one per file would dominate ingest at scale."""
+        nodes = [node for doc in docs for node in _nodes(doc)]
         if nodes:
             self.vector_store.add(nodes)
 
@@ -263,6 +258,32 @@ class ChromaStore:
         except Exception:  # not there: nothing to drop
             log.debug("collection %s absent on reset", self.collection_name)
         self._open_collection()
+
+
+def _nodes(doc: DocumentChunks) -> list[TextNode]:
+    nodes = []
+    for chunk, vec in zip(doc.chunks, doc.vectors, strict=True):
+        node = TextNode(
+            id_=chunk.id,
+            text=chunk.text,
+            embedding=vec.tolist(),
+            metadata={
+                "source": chunk.source,
+                "locator": chunk.locator,
+                "start": chunk.start,
+                "end": chunk.end,
+                "sents": _sentences_to_str(chunk.sentences),
+                "file_hash": doc.file_hash,
+                "n_chunks": len(doc.chunks),
+                "position": chunk.position,
+                "root": doc.root,
+            },
+            start_char_idx=chunk.start,
+            end_char_idx=chunk.end,
+        )
+        node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.doc_key)
+        nodes.append(node)
+    return nodes
 
 
 def _record(cid: str, text: str, meta: dict[str, Any]) -> ChunkRecord:

@@ -75,6 +75,8 @@ class ForkServer:
         self.proc = subprocess.Popen([*CHILD, "--fork-server"], env=env, cwd=cwd, text=True,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.errors: list[str] = []
+        self.pending: list[str] = []
+        self.reaped = False
         assert self.readline() == "ready"
 
     def readline(self) -> str:
@@ -90,17 +92,19 @@ class ForkServer:
         self.proc.stdin.write("go\n")
         self.proc.stdin.flush()
         self.pending: list[str] = []
+        self.reaped = False
         while not (line := self.readline()).startswith("pid "):
             self.pending.append(line)  # the writer may print before its pid is announced
         return int(line.split()[1])
 
     def lines(self) -> Iterator[str]:
-        yield from self.pending
-        while True:
+        """The writer's lines until it has ended (each line once)."""
+        while self.pending:
+            yield self.pending.pop(0)
+        while not self.reaped:
             line = self.readline()
+            self.reaped = line.startswith("reaped")
             yield line
-            if line.startswith("reaped"):
-                return
 
     def close(self) -> None:
         if self.proc.stdin:
@@ -136,7 +140,7 @@ def test_kill_9_during_ingest_many_times(tmp_path: Path, embedder: Usem3Embeddin
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 stage = "after the end"
-            for line in server.lines():  # until reaped
+            for _ in server.lines():  # until it is reaped
                 pass
             outcomes[stage] = outcomes.get(stage, 0) + 1
     finally:

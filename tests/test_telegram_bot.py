@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.telegram.guard import NOT_ALLOWED, OOPS
 from bot.telegram.handlers import BUSY, NON_TEXT
 from tests.conftest import SEED_FILE
+from tests.fake_openai import FakeOpenAI
 from tests.telegram_harness import BOT_NAME, GROUP, BotHarness
 
 ZHIDOU_RU = "Когда обанкротилась Zhidou?"
@@ -173,6 +174,39 @@ async def test_subscribe_fires_briefing_and_survives_restart(tg: BotHarness):
     await tg.stop()
     app = await tg.start()
     [job] = app.job_queue.get_jobs_by_name(f"brief:{GROUP}")  # type: ignore[union-attr]
-    assert job.trigger.fields[5].expressions[0].first == 8  # hour field of the cron trigger
+    assert (job.next_t.hour, job.next_t.minute) == (8, 30)  # UTC, the default time zone
     off = await tg.ask(GROUP, f"/unsubscribe@{BOT_NAME}", user_id=7)
     assert "Unsubscribed" in off["text"]
+
+
+async def test_follow_up_in_private_uses_the_conversation(tg: BotHarness):
+    await tg.start()
+    await tg.ask(122, ZHIDOU_RU)
+    follow = await tg.ask(122, "А кто ей помог?")
+    assert "Geely" in follow["text"] or "Aima" in follow["text"]
+
+
+async def test_llm_answer_streams_by_editing_its_message(tg: BotHarness, fake_openai: FakeOpenAI):
+    from tests.test_llm_answers import cite_where
+
+    fake_openai.reply(cite_where("2019", "Zhidou went bankrupt in 2019 & restructured"))
+    await tg.start(OPENAI_API_KEY="sk-test-key-123456", OPENAI_BASE_URL=fake_openai.url,
+                   llm_model="fake-model", llm_retries=0)
+    tg.fake.send_text(123, "When did Zhidou go bankrupt?")
+    edit = await tg.wait_for(lambda: tg.fake.calls_of("editMessageText", 123))
+    [draft] = tg.fake.sent(123)
+    assert draft["text"].startswith("Zhidou went bankrupt") and "<b>" not in draft["text"]
+    final = edit[-1].params["text"]
+    assert "2019 &amp; restructured" in final and "<b>Sources</b>" in final
+    assert edit[-1].params["message_id"] == draft["message_id"]
+
+
+async def test_group_upgrade_moves_the_briefing_to_the_supergroup(tg: BotHarness):
+    tg.fake.admins[GROUP] = {7}
+    app = await tg.start()
+    await tg.ask(GROUP, f"/subscribe@{BOT_NAME} 09:15", user_id=7)
+    tg.fake.migrate(GROUP, -100777)
+    jobs = await tg.wait_for(lambda: app.job_queue.get_jobs_by_name("brief:-100777"))  # type: ignore[union-attr]
+    assert (jobs[0].next_t.hour, jobs[0].next_t.minute) == (9, 15)
+    await tg.idle(0.1)
+    assert not app.job_queue.get_jobs_by_name(f"brief:{GROUP}")  # type: ignore[union-attr]

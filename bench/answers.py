@@ -1,0 +1,229 @@
+"""Answer quality of the offline (extractive) answerer, and the calibration of its refusal.
+
+    .venv/bin/python -m bench.answers              # measure, write bench/results/answers.md
+    .venv/bin/python -m bench.answers --calibrate  # print refusal thresholds from the dev data
+
+Answer recall: the answer text (≤ 400 characters, 1-3 sentences) contains every required fact and
+is not a refusal. xquad_dev is asked in Russian and in English against its Russian corpus (reported
+apart). Its questions are all answerable, so unanswerable ones are made from them: the same
+question with its own article removed from the retrieved passages ("other-article negatives").
+
+Calibration: the refusal threshold depends on the language pair (an English question about Russian
+text scores lower), so there is one for the same language (dev: xquad ru + seed ru) and one across
+languages (xquad en + seed en). Each is the highest threshold that still answers 95 % of the
+answerable dev questions (false refusals ≤ 5 %); Youden's J is printed for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.extractive import ExtractiveResponder, candidate_features, candidates, is_russian
+from bot.service import Answerer
+from common.settings import Settings
+from index.library import IndexLibrary
+from tests.conftest import REPO, SEEDS
+
+EVAL = REPO.parent / "shared" / "eval"
+XQUAD = EVAL / "xquad_dev"
+OUT = REPO / "bench" / "results" / "answers.md"
+MAX_FALSE_REFUSALS = 0.05
+
+# Follow-up pairs on the seed (written for this bench): first question, follow-up, facts.
+FOLLOW_UPS = [
+    ("Когда обанкротилась Zhidou?", "А кто ей помог?", [["Aima", "Geely"]]),
+    ("Что случилось с Haima в январе?", "А над какой моделью она работает?", [["EX00"]]),
+    ("Что прекратила Aiways в прошлом году?", "На какой рынок будет ориентирован этот бренд?",
+     [["экспорт"]]),
+    ("Who visited the Zhidou plant?", "Which province is he the governor of?", [["Ганьсу"]]),
+    ("What new car will Zhidou release?", "When will it be released?", [["апрел"]]),
+    ("Что такое «новая производительная сила»?", "Кто придумал этот лозунг?", [["Си Цзиньпин"]]),
+]  # fmt: skip
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    """A questions file (one JSON object a line)."""
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def contains_all(text: str, facts: list[list[str]]) -> bool:
+    """The eval README's matching rule."""
+    flat = " ".join(text.lower().split())
+    return all(any(" ".join(v.lower().split()) in flat for v in fact) for fact in facts)
+
+
+def library(data: Path, name: str, sources: Path) -> IndexLibrary:
+    """An index of `sources` in `data/name` (ingested if needed)."""
+    settings = Settings(_env_file=None, data_dir=data / name, sources_dir=sources)  # type: ignore[call-arg]
+    lib = IndexLibrary.from_settings(settings)
+    lib.ingest()
+    return lib
+
+
+def answer_rows(
+    lib: IndexLibrary, questions: list[dict[str, Any]], exclude_own: bool = False
+) -> list[dict[str, Any]]:
+    """Answer every question offline; with `exclude_own`, without its source article."""
+    responder = ExtractiveResponder(lib.embedder.encode)
+    rows = []
+    for q in questions:
+        passages = lib.retrieve(q["question"], 30 if exclude_own else 5)
+        if exclude_own:
+            passages = [p for p in passages if p.source != q.get("source")][:5]
+        a = responder.respond(q["question"], passages)
+        plain = a.text
+        rows.append(
+            {
+                "refused": a.refused,
+                "hit": bool(q["answers"]) and not a.refused and contains_all(plain, q["answers"]),
+                "answerable": bool(q["answers"]) and not exclude_own,
+                "chars": len(" ".join(c.quote for c in a.citations)),
+                "sentences": len(a.citations),
+            }
+        )
+    return rows
+
+
+def summary(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Recall and refusal rates of answered rows."""
+    pos = [r for r in rows if r["answerable"]]
+    neg = [r for r in rows if not r["answerable"]]
+    answered = [r for r in rows if not r["refused"]]
+    return {
+        "n": len(rows),
+        "recall": sum(r["hit"] for r in pos) / len(pos) if pos else float("nan"),
+        "false_refusals": sum(r["refused"] for r in pos) / len(pos) if pos else float("nan"),
+        "refused_unanswerable": sum(r["refused"] for r in neg) / len(neg) if neg else float("nan"),
+        "mean_chars": float(np.mean([r["chars"] for r in answered])) if answered else 0.0,
+        "mean_sentences": float(np.mean([r["sentences"] for r in answered])) if answered else 0.0,
+    }
+
+
+async def follow_up_recall(lib: IndexLibrary, rewrite: bool) -> float:
+    """Share of follow-ups answered with the facts, with or without the offline rewrite."""
+    found = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(_env_file=None, data_dir=Path(tmp), memory_turns=6 if rewrite else 0)  # type: ignore[call-arg]
+        answerer = Answerer.from_settings(settings, library=lib)
+        for i, (first, follow, facts) in enumerate(FOLLOW_UPS):
+            await answerer.ask(f"f{i}", first, remember=rewrite)
+            a = await answerer.ask(f"f{i}", follow, remember=rewrite)
+            found += not a.refused and contains_all(a.text, facts)
+    return found / len(FOLLOW_UPS)
+
+
+def best_scores(lib: IndexLibrary, questions: list[dict[str, Any]], exclude_own: bool) -> list:
+    """(best sentence score, cross-language?) per question, as the responder sees them."""
+    responder = ExtractiveResponder(lib.embedder.encode)
+    out = []
+    for q in questions:
+        passages = lib.retrieve(q["question"], 30 if exclude_own else 5)
+        if exclude_own:
+            passages = [p for p in passages if p.source != q.get("source")][:5]
+        cands = candidates(passages)
+        if not cands:
+            continue
+        scores = candidate_features(lib.embedder.encode, q["question"], cands).combine(
+            responder.weights
+        )
+        best = int(np.argmax(scores))
+        cross = is_russian(q["question"]) != is_russian(cands[best][2])
+        out.append((float(scores[best]), cross))
+    return out
+
+
+def calibrate(seed: IndexLibrary, xq: IndexLibrary) -> None:
+    """Print the thresholds that keep false refusals ≤ 5 % per language pair."""
+    seed_qs = load(EVAL / "seed_qa.jsonl")
+    pos, neg = [], []
+    for lang in ("ru", "en"):
+        qs = load(XQUAD / f"questions.{lang}.jsonl")
+        pos += best_scores(xq, qs, False)
+        neg += best_scores(xq, qs, True)
+    pos += best_scores(seed, [q for q in seed_qs if q["answers"]], False)
+    neg += best_scores(seed, [q for q in seed_qs if not q["answers"]], False)
+    for cross, name in ((False, "THRESHOLD_SAME"), (True, "THRESHOLD_CROSS")):
+        p = np.sort([s for s, c in pos if c == cross])
+        n = np.array([s for s, c in neg if c == cross])
+        th = float(p[int(MAX_FALSE_REFUSALS * len(p))])
+        grid = np.arange(0.0, 1.0, 0.005)
+        j = [(float((n < t).mean() - (p < t).mean()), float(t)) for t in grid]
+        jb, jt = max(j)
+        print(
+            f"{name} = {th:.3f}  (answerable n={len(p)}, false refusals {np.mean(p < th):.3f}; "
+            f"unanswerable n={len(n)}, refused {np.mean(n < th):.3f}; "
+            f"Youden J max {jb:.3f} at {jt:.3f})"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--data-dir", type=Path, default=None, help="reuse indexes here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data = args.data_dir or Path(tmp)
+        seed = library(data, "seed", SEEDS)
+        xq = library(data, "xquad", XQUAD / "corpus")
+        if args.calibrate:
+            calibrate(seed, xq)
+            return
+        started = time.perf_counter()
+        results = {"seed_qa": summary(answer_rows(seed, load(EVAL / "seed_qa.jsonl")))}
+        for lang in ("ru", "en"):
+            qs = load(XQUAD / f"questions.{lang}.jsonl")
+            results[f"xquad {lang}"] = summary(answer_rows(xq, qs))
+            results[f"xquad {lang}, other-article negatives"] = summary(
+                answer_rows(xq, qs, exclude_own=True)
+            )
+        follow = {
+            "with rewrite": asyncio.run(follow_up_recall(seed, True)),
+            "without": asyncio.run(follow_up_recall(seed, False)),
+        }
+        report = render(results, follow, time.perf_counter() - started)
+    print(report)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(report, "utf-8")
+    print(f"written to {OUT}", file=sys.stderr)
+
+
+def render(results: dict[str, dict[str, float]], follow: dict[str, float], seconds: float) -> str:
+    """The markdown report."""
+    lines = [
+        "# Answer quality (offline, extractive)",
+        "",
+        "Measured by `python -m bench.answers` (top_k 5, answers ≤ 400 characters, 1-3 sentences).",
+        "",
+        "| set | questions | answer recall | false refusals | unanswerable refused "
+        "| mean answer chars | mean sentences |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, r in results.items():
+        cells = [f"{r[k]:.3f}" if r[k] == r[k] else "—" for k in
+                 ("recall", "false_refusals", "refused_unanswerable")]  # fmt: skip
+        lines.append(
+            f"| {name} | {r['n']:.0f} | {' | '.join(cells)} "
+            f"| {r['mean_chars']:.0f} | {r['mean_sentences']:.2f} |"
+        )
+    lines += [
+        "",
+        f"Follow-up pairs on the seed ({len(FOLLOW_UPS)}, written for this bench): answer recall "
+        f"{follow['with rewrite']:.2f} with the offline rewrite (previous turn's entities carried "
+        f"into retrieval), {follow['without']:.2f} without memory.",
+        "",
+        f"Run time {seconds:.0f} s.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

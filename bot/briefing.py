@@ -13,11 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.extractive import Encoder, is_russian, passage_sentences
+from bot.text import content_stems
 from bot.types import Answer, Citation
 from index.types import Passage
 
 MIN_CHARS = 40
 MAX_SENTENCE_CHARS = 350
+TOPIC_BAND = 0.15  # with a topic, sentences this close to the most on-topic one (or naming it)
 
 
 @dataclass(frozen=True)
@@ -65,15 +67,20 @@ class Briefer:
         centroid = vecs.mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
         relevance = vecs @ centroid
+        allowed = np.ones(len(sents), dtype=bool)
         if topic:
-            relevance = 0.4 * relevance + 0.6 * (vecs @ self.encode([topic])[0])
+            on_topic = vecs @ self.encode([topic])[0]
+            relevance = 0.4 * relevance + 0.6 * on_topic
+            terms = set(content_stems(topic))
+            named = np.array([bool(terms & set(content_stems(s.text))) for s in sents])
+            allowed = named | (on_topic >= on_topic.max() - TOPIC_BAND)
         chosen: list[int] = []
         used_passages: set[str] = set()
         budget = self.max_chars
         while len(chosen) < min(self.max_points, len(sents)):
             best, best_score = -1, -np.inf
             for i, s in enumerate(sents):
-                if i in chosen or len(s.text) + 6 > budget:
+                if i in chosen or not allowed[i] or len(s.text) + 6 > budget:
                     continue
                 redundancy = max((float(vecs[i] @ vecs[j]) for j in chosen), default=0.0)
                 score = (1 - self.diversity) * relevance[i] - self.diversity * redundancy

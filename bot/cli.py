@@ -154,7 +154,11 @@ def _answerer(settings: Settings) -> Any:
 def chat(settings: Settings) -> None:
     """Chat with follow-up questions; /sources shows the last sources, /reset forgets, /quit."""
     answerer = _answerer(settings)
-    conversation = "cli:chat"
+    asyncio.run(_chat(answerer, "cli:chat"))
+
+
+async def _chat(answerer: Any, conversation: str) -> None:
+    """The REPL, on one event loop (the LLM client's connections belong to it)."""
     answerer.reset(conversation)
     click.echo("Ask a question (/sources, /reset, /quit).", err=True)
     while True:
@@ -172,7 +176,7 @@ def chat(settings: Settings) -> None:
             click.echo(render_answer(last) if last else "No answer yet.")
         elif line:
             try:
-                click.echo(render_answer(asyncio.run(answerer.ask(conversation, line))))
+                click.echo(render_answer(await answerer.ask(conversation, line)))
             except CitebotError as exc:
                 click.echo(f"Error: {exc}", err=True)
         click.echo("")

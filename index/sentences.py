@@ -1,10 +1,13 @@
 """Sentence vectors of every chunk, in a second Chroma collection beside the chunks.
 
-Written only by the index's writer (under the writer lock), read by every process; a reader that
-finds vectors missing (an interrupted ingest) computes them in memory instead."""
+One record per chunk (id = chunk id): the sentence vectors as float16 in its metadata, and their
+normalised mean as its embedding. Packing them so costs a quarter of one record per sentence at
+ingest. Written only by the index's writer (under the writer lock), read by every process; a
+reader that finds vectors missing (an interrupted ingest) computes them in memory instead."""
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -14,12 +17,23 @@ import numpy as np
 from index.embedding import DIM
 
 log = logging.getLogger(__name__)
-_PAGE = 5000
+_PAGE = 2000
 SUFFIX = "-sents"
 
 
+def pack(vectors: np.ndarray) -> str:
+    """Sentence vectors as base64 float16."""
+    return base64.b64encode(vectors.astype("<f2").tobytes()).decode("ascii")
+
+
+def unpack(value: str) -> np.ndarray:
+    """The inverse of `pack` (float32, one row per sentence)."""
+    raw = np.frombuffer(base64.b64decode(value), dtype="<f2")
+    return raw.astype(np.float32).reshape(-1, DIM)
+
+
 class SentenceVectors:
-    """chunk id -> (n_sentences, 512) unit vectors, stored as one record per sentence."""
+    """chunk id -> (n_sentences, 512) unit vectors."""
 
     def __init__(self, client: Any, chunk_collection: str) -> None:
         self.client = client
@@ -36,59 +50,58 @@ class SentenceVectors:
 
     def load(self, chunk_ids: Iterable[str] | None = None) -> dict[str, np.ndarray]:
         """Stored vectors of the given chunks (all when None)."""
-        wanted = None if chunk_ids is None else list(chunk_ids)
-        rows: dict[str, list[tuple[int, np.ndarray]]] = {}
-        batches: list[list[str] | None] = [None]
-        if wanted is not None:
-            batches = [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
-        for batch in batches:
-            if batch == []:
-                continue
-            where = None if batch is None else {"chunk": {"$in": batch}}
+        out: dict[str, np.ndarray] = {}
+        if chunk_ids is None:
             offset = 0
             while True:
-                got = self.collection.get(
-                    where=where, include=["embeddings", "metadatas"], limit=_PAGE, offset=offset
-                )
-                for meta, vec in zip(got["metadatas"], got["embeddings"], strict=True):
-                    rows.setdefault(str(meta["chunk"]), []).append((int(meta["i"]), vec))
+                got = self.collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+                out |= _decode(got)
                 if len(got["ids"]) < _PAGE:
-                    break
+                    return out
                 offset += _PAGE
-        out = {}
-        for cid, items in rows.items():
-            items.sort(key=lambda x: x[0])
-            if [i for i, _ in items] == list(range(len(items))):  # complete, else recomputed
-                out[cid] = np.asarray([v for _, v in items], dtype=np.float32).reshape(-1, DIM)
+        wanted = list(chunk_ids)
+        for s in range(0, len(wanted), _PAGE):
+            out |= _decode(self.collection.get(ids=wanted[s : s + _PAGE], include=["metadatas"]))
         return out
 
     def stored_chunks(self) -> set[str]:
-        """Chunk ids that have sentence records."""
+        """Chunk ids that have sentence vectors stored."""
         seen: set[str] = set()
         offset = 0
         while True:
-            got = self.collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
-            seen |= {str(m["chunk"]) for m in got["metadatas"]}
-            if len(got["ids"]) < _PAGE:
+            got = self.collection.get(include=[], limit=_PAGE * 5, offset=offset)
+            seen |= set(got["ids"])
+            if len(got["ids"]) < _PAGE * 5:
                 return seen
-            offset += _PAGE
+            offset += _PAGE * 5
 
     def add(self, vectors: dict[str, np.ndarray]) -> None:
         """Store the sentence vectors of some chunks (replacing any stored before)."""
-        ids, embs, metas = [], [], []
-        for cid, mat in vectors.items():
-            for i, vec in enumerate(mat):
-                ids.append(f"{cid}:{i}")
-                embs.append(vec.tolist())
-                metas.append({"chunk": cid, "i": i})
-        step = 2000
-        for s in range(0, len(ids), step):
+        items = list(vectors.items())
+        for s in range(0, len(items), _PAGE):
+            batch = items[s : s + _PAGE]
+            means = np.stack([m.mean(axis=0) for _, m in batch])
+            means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
             self.collection.upsert(
-                ids=ids[s : s + step], embeddings=embs[s : s + step], metadatas=metas[s : s + step]
+                ids=[cid for cid, _ in batch],
+                embeddings=means.tolist(),
+                metadatas=[{"n": len(m), "sv": pack(m)} for _, m in batch],
             )
 
     def delete(self, chunk_ids: Iterable[str]) -> None:
-        """Remove the sentence records of these chunks."""
-        batch = list(chunk_ids)
-        for s in range(0, len(batch), 500):
-            self.collection.delete(where={"chunk": {"$in": batch[s : s + 500]}})
+        """Remove the sentence vectors of these chunks."""
+        ids = list(chunk_ids)
+        for s in range(0, len(ids), _PAGE):
+            self.collection.delete(ids=ids[s : s + _PAGE])
+
+
+def _decode(got: dict[str, Any]) -> dict[str, np.ndarray]:
+    out = {}
+    for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
+        try:
+            mat = unpack(str(meta["sv"]))
+            if len(mat) == int(meta["n"]):
+                out[cid] = mat
+        except (KeyError, TypeError, ValueError) as exc:  # recomputed by the caller
+            log.info("sentence vectors of %s unreadable (%s)", cid, exc)
+    return out

@@ -20,7 +20,7 @@ from index.embedding import DIM, Usem3Embedding
 from index.lexical import LexicalIndex
 from index.multiscale import Encoded, MultiScaleEncoder
 from index.retrieve import HybridRetriever
-from index.sentences import SentenceVectors
+from index.sentences import SentenceVectors, pack, unpack
 from index.store import ChromaStore, ChunkRecord
 
 log = logging.getLogger(__name__)
@@ -99,8 +99,8 @@ class RetrievalIndex:
             texts = [passages[c].text for c in unseen]
             for text, enc in zip(texts, self.encoder.encode(texts), strict=True):
                 self._pending[_key(text)] = enc
-        for cid in todo:
-            fresh[cid] = self._pending[_key(passages[cid].text)].sentence_vectors
+        for cid in todo:  # rounded as stored, so every process scores alike
+            fresh[cid] = unpack(pack(self._pending[_key(passages[cid].text)].sentence_vectors))
         cache |= fresh
         if write:
             self._store_sentences(fresh, passages)

@@ -9,7 +9,6 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
@@ -17,52 +16,19 @@ from urllib.parse import urlparse
 import httpx
 import numpy as np
 from chromadb.errors import ChromaError, NotFoundError
-from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.core.vector_stores.types import VectorStoreQuery
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from common.errors import ConfigError, IndexCorruptError, StoreUnavailableError
 from index.chunking import Chunk
+from index.records import ChunkRecord, DocumentChunks, record_from, to_nodes
 from index.remote import describe, set_timeout
-from index.types import Passage
 
 log = logging.getLogger(__name__)
 _GET_PAGE = 5000
 VERSION_KEY = "citebot_version"  # collection metadata: a stamp every writing ingest renews
 _SERVER_ERRORS = (httpx.HTTPError, ChromaError, OSError)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    """A stored chunk as read back from Chroma."""
-
-    passage: Passage
-    file_hash: str
-    n_chunks: int
-    position: int
-    root: str
-
-
-@dataclass(frozen=True)
-class DocumentChunks:
-    """One document's chunks and vectors, ready to store."""
-
-    chunks: list[Chunk]
-    vectors: np.ndarray
-    file_hash: str
-    doc_key: str
-    root: str
-
-
-def _sentences_to_str(spans: tuple[tuple[int, int], ...]) -> str:
-    return ",".join(f"{s}:{e}" for s, e in spans)
-
-
-def _sentences_from_str(value: str) -> tuple[tuple[int, int], ...]:
-    if not value:
-        return ()
-    return tuple((int(a), int(b)) for a, b in (p.split(":") for p in value.split(",")))
 
 
 def _client_settings() -> Any:
@@ -141,8 +107,8 @@ class ChromaStore:
         if chroma_url:
             url = urlparse(chroma_url)
             if url.scheme not in {"http", "https"} or not url.hostname:
-                raise ConfigError(
-                    f"CITEBOT_CHROMA_URL must look like http://host:port, not {chroma_url!r}"
+                raise ConfigError(  # the URL itself is not echoed: it may carry a password
+                    "CITEBOT_CHROMA_URL must look like http://host:port"
                 )
             port = url.port or (443 if url.scheme == "https" else 8000)
             location = f"{url.scheme}://{url.hostname}:{port}"  # never echo credentials
@@ -198,7 +164,7 @@ class ChromaStore:
     def add_many(self, docs: list[DocumentChunks]) -> None:
         """Store several documents in one write: each write costs a commit (~40 ms embedded),
         so one per file would dominate ingest at scale."""
-        nodes = [node for doc in docs for node in _nodes(doc)]
+        nodes = [node for doc in docs for node in to_nodes(doc)]
         if nodes:
             self.vector_store.add(nodes)
 
@@ -217,7 +183,7 @@ class ChromaStore:
                 include=["documents", "metadatas"], limit=_GET_PAGE, offset=offset
             )
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                out.append(_record(cid, text or "", meta or {}))
+                out.append(record_from(cid, text or "", meta or {}))
             if len(got["ids"]) < _GET_PAGE:
                 return out
             offset += _GET_PAGE
@@ -237,12 +203,15 @@ class ChromaStore:
         ]
 
     @_guarded
-    def state(self) -> tuple[str, int]:
-        """(version stamp, chunk count) as stored now: changes when any process writes."""
+    def state(self) -> tuple[str, str]:
+        """(version stamp, collection id): changes when an ingest completes anywhere, or when
+        the collection is created anew (a server that lost its data). One small request; the
+        chunk count is left out on purpose, so readers do not reload on every write of an
+        ingest still under way."""
         current = self.client.get_collection(self.collection_name)
         if current.id != self.collection.id:  # dropped and created again elsewhere
             self._open_collection()
-        return str((current.metadata or {}).get(VERSION_KEY, "")), int(self.collection.count())
+        return str((current.metadata or {}).get(VERSION_KEY, "")), str(current.id)
 
     @_guarded
     def bump_version(self) -> str:
@@ -258,51 +227,6 @@ class ChromaStore:
         except Exception:  # not there: nothing to drop
             log.debug("collection %s absent on reset", self.collection_name)
         self._open_collection()
-
-
-def _nodes(doc: DocumentChunks) -> list[TextNode]:
-    nodes = []
-    for chunk, vec in zip(doc.chunks, doc.vectors, strict=True):
-        node = TextNode(
-            id_=chunk.id,
-            text=chunk.text,
-            embedding=vec.tolist(),
-            metadata={
-                "source": chunk.source,
-                "locator": chunk.locator,
-                "start": chunk.start,
-                "end": chunk.end,
-                "sents": _sentences_to_str(chunk.sentences),
-                "file_hash": doc.file_hash,
-                "n_chunks": len(doc.chunks),
-                "position": chunk.position,
-                "root": doc.root,
-            },
-            start_char_idx=chunk.start,
-            end_char_idx=chunk.end,
-        )
-        node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.doc_key)
-        nodes.append(node)
-    return nodes
-
-
-def _record(cid: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
-    passage = Passage(
-        id=cid,
-        text=text,
-        source=str(meta.get("source", "")),
-        locator=str(meta.get("locator", "")),
-        start=int(meta.get("start", 0)),
-        end=int(meta.get("end", 0)),
-        sentences=_sentences_from_str(str(meta.get("sents", ""))),
-    )
-    return ChunkRecord(
-        passage=passage,
-        file_hash=str(meta.get("file_hash", "")),
-        n_chunks=int(meta.get("n_chunks", 0)),
-        position=int(meta.get("position", 0)),
-        root=str(meta.get("root", "")),
-    )
 
 
 def set_aside_broken(path: Path) -> Path:

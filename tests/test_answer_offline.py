@@ -68,9 +68,7 @@ def test_answer_recall_on_the_dev_questions(seed_answers: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def injected_library(
-    tmp_path_factory: pytest.TempPathFactory, embedder: object
-) -> IndexLibrary:
+def injected_library(tmp_path_factory: pytest.TempPathFactory, embedder: object) -> IndexLibrary:
     sources = tmp_path_factory.mktemp("injected-sources")
     (sources / "bridge.txt").write_text(
         "The Lumen bridge over the Varna river was opened in 1998 by the city council.\n\n"

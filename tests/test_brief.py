@@ -50,7 +50,7 @@ async def test_llm_brief_is_checked(
     answerer = llm_answerer(tmp_path, seed_library, fake_openai)
     brief = await answerer.brief()
     prompt = fake_openai.user_prompts()[-1]
-    assert "<document n=\"1\"" in prompt and "1500" in prompt and "Russian" in prompt
+    assert '<document n="1"' in prompt and "1500" in prompt and "Russian" in prompt
     assert brief.mode == "llm" and brief.text == "- Haima hands control to Zhengzhou [1]."
     assert len(brief.citations) == 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import time
@@ -18,9 +19,7 @@ from tests.fake_openai import FakeOpenAI, Step
 KEY = "sk-test-0123456789-secret"
 
 
-def llm_answerer(
-    tmp_path: Path, library: IndexLibrary, fake: FakeOpenAI, **kw: Any
-) -> Answerer:
+def llm_answerer(tmp_path: Path, library: IndexLibrary, fake: FakeOpenAI, **kw: Any) -> Answerer:
     """An answerer whose LLM is the fake server (short timeout, no retries)."""
     settings = make_settings(
         tmp_path / "data",
@@ -95,7 +94,7 @@ async def test_streaming_reaches_on_partial(
     answer = await answerer.ask("c3", "When did Zhidou go bankrupt?", on_partial)
     assert fake_openai.requests[-1]["stream"] is True
     assert len(drafts) >= 2 and drafts[-1].startswith(long)
-    assert all(a == b[: len(a)] for a, b in zip(drafts, drafts[1:], strict=False))
+    assert all(a == b[: len(a)] for a, b in itertools.pairwise(drafts))
     assert answer.mode == "llm" and answer.text.startswith(long)
 
 

@@ -107,7 +107,7 @@ async def test_condense_failure_falls_back_to_the_offline_rewrite(
 ) -> None:
     from tests.fake_openai import Step
 
-    fake_openai.reply(lambda body: f"Ответ [{body['messages'][-1]['content'].count('<document ')}].")
+    fake_openai.reply(lambda b: f"Ответ [{b['messages'][-1]['content'].count('<document ')}].")
     answerer = llm_answerer(tmp_path, seed_library, fake_openai)
     await answerer.ask("c", "Когда обанкротилась Zhidou?")
     fake_openai.then(Step("error", status=500))

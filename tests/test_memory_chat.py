@@ -9,11 +9,14 @@ import sys
 from pathlib import Path
 
 from tests.conftest import REPO, SEEDS
+from tests.fake_openai import FakeOpenAI
 
 
-def citebot(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def citebot(
+    args: list[str], tmp_path: Path, stdin: str = "", **extra: str
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CITEBOT_", "OPENAI_"))}
-    env |= {
+    env |= extra | {
         "CITEBOT_DATA_DIR": str(tmp_path / "data"),
         "CITEBOT_SOURCES_DIR": str(SEEDS),
         "PYTHONPATH": str(REPO),
@@ -44,3 +47,16 @@ def test_brief_json(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
     assert payload["citations"] and not payload["refused"] and len(payload["answer"]) <= 1500
+
+
+def test_chat_with_an_llm_keeps_one_client_across_turns(
+    tmp_path: Path, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.reply(lambda body: "Из документов [1]." if "<document" in str(body) else "Вопрос?")
+    script = "Когда обанкротилась Zhidou?\nА кто ей помог?\n/quit\n"
+    proc = citebot(
+        ["chat"], tmp_path, script, OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=fake_openai.url
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("Из документов [1].") == 2, proc.stdout
+    assert len(fake_openai.requests) == 3  # answer, condense, answer

@@ -104,3 +104,20 @@ def test_unchanged_reingest_from_a_second_data_dir_writes_nothing(
     report = other.ingest()
     assert not report.changed and report.unchanged == [SEED_FILE]
     assert server_library.store.state() == stamp  # no writes, no new stamp
+
+
+def test_eval_against_the_server_equals_embedded(
+    chroma_server: ChromaServer, tmp_path: Path
+) -> None:
+    """`citebot eval` on the configured (server) index scores exactly as on the embedded one."""
+    qa = str(DATA / "seed_qa.jsonl")
+    env = {"CITEBOT_CHROMA_URL": chroma_server.url, "CITEBOT_COLLECTION": "eval-server-test"}
+    served = citebot(["eval", qa, "--json"], tmp_path / "server-data", **env)
+    local = citebot(["eval", qa, "--json"], tmp_path / "local-data")
+    assert served.returncode == 0 and local.returncode == 0, served.stderr + local.stderr
+    assert not (tmp_path / "server-data" / "chroma").exists()
+    got = json.loads(served.stdout.splitlines()[-1])
+    want = json.loads(local.stdout.splitlines()[-1])
+    quality = [k for k in want if not k.endswith(("_ms", "_s"))]
+    assert {k: got[k] for k in quality} == {k: want[k] for k in quality}
+    assert got["hit_at_5"] >= 0.9

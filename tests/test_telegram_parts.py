@@ -10,10 +10,11 @@ import pytest
 from telegram import Bot
 
 from bot.telegram.access import Access, GroupLoad, SlidingWindow
-from bot.telegram.app import check_token, protect_logs
+from bot.telegram.app import check_token, protect_logs, serve
 from bot.telegram.delivery import StreamingReply, Target
 from common.errors import ConfigError
 from common.settings import Settings
+from tests.conftest import SEEDS
 from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
 
 
@@ -87,3 +88,30 @@ async def test_streaming_edits_are_throttled():
         assert [e.params["text"] for e in edits] == ["<b>Final</b> [1]"]
         assert edits[0].at - fake.calls_of("sendMessage")[0].at >= 0.95
         assert [m["text"] for m in fake.sent(42)][-1] == "second part"
+
+
+def test_webhook_mode_without_tornado_is_a_clear_error(tmp_path):
+    try:
+        import tornado  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("tornado is installed: webhook mode is available")
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, data_dir=tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        webhook_url="https://bot.example.com/telegram",
+    )
+    with pytest.raises(ConfigError, match="webhooks"):
+        serve(settings)
+
+
+def test_token_rejected_by_the_server_is_a_one_line_error(tmp_path):
+    with FakeBotAPI(token="999999999:AAHsomeOtherBotsTokenxxxxxxxxxxxxxx") as fake:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, data_dir=tmp_path, sources_dir=SEEDS, TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+            TELEGRAM_BASE_URL=fake.base_url,
+        )
+        with pytest.raises(ConfigError, match="rejected") as err:
+            serve(settings)
+        assert "\n" not in str(err.value)
+        assert [c.method for c in fake.calls] == []  # refused before any method was served

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -28,7 +29,7 @@ from bot.telegram.deps import BotDeps
 from bot.telegram.guard import Gate, on_error
 from bot.telegram.handlers import Handlers
 from bot.telegram.subscriptions import Subscriptions
-from common.errors import ConfigError
+from common.errors import CitebotError, ConfigError
 from common.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -173,6 +174,14 @@ def serve(settings: Settings) -> None:
                   file=sys.stderr, flush=True)
 
         app.post_init = announce
+        _run(app, settings)
+    finally:
+        library.lock.release()
+
+
+def _run(app: Application, settings: Settings) -> None:
+    """Poll (or serve the webhook) until stopped; start-up failures become one-line errors."""
+    try:
         if settings.webhook_url:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
             app.run_webhook(
@@ -185,5 +194,11 @@ def serve(settings: Settings) -> None:
             )
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
-    finally:
-        library.lock.release()
+    except InvalidToken as exc:
+        raise ConfigError(
+            "Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?): check it with @BotFather"
+        ) from exc
+    except NetworkError as exc:
+        raise CitebotError(
+            f"Cannot reach the Bot API at {settings.telegram_base_url}: {exc.message}"
+        ) from exc

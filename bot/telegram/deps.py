@@ -4,12 +4,22 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.service import Answerer
 from bot.telegram.access import Access, GroupLoad, SlidingWindow
 from common.settings import Settings
+
+
+def answer_slots(answerer: Answerer) -> int:
+    """Questions answered at once. Offline answers are CPU-bound: running more than the cores
+    at once only delays every reply (measured in bench/results/telegram.md), so they queue in
+    arrival order; LLM answers mostly wait on the network, so many run at once."""
+    if answerer.mode == "llm":
+        return 64
+    return max(1, os.cpu_count() or 1)
 
 
 @dataclass
@@ -22,6 +32,7 @@ class BotDeps:
     user_limit: SlidingWindow
     group_load: GroupLoad
     tz: ZoneInfo
+    answer_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(64))
     reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
@@ -35,6 +46,7 @@ class BotDeps:
             user_limit=SlidingWindow(settings.user_rate_limit, settings.user_rate_window_s),
             group_load=GroupLoad(settings.group_busy_threshold),
             tz=ZoneInfo(settings.timezone),
+            answer_slots=asyncio.Semaphore(answer_slots(answerer)),
         )
 
     def lock(self, conversation: str) -> asyncio.Lock:

@@ -93,7 +93,8 @@ class Handlers:
         async with self.deps.lock(conversation), typing(context.bot, target):
             stream = StreamingReply(context.bot, target, self.deps.settings.edit_interval_s)
             try:
-                result = await self.deps.answerer.ask(conversation, question, stream.partial)
+                async with self.deps.answer_slots:  # queue in arrival order when busy
+                    result = await self.deps.answerer.ask(conversation, question, stream.partial)
                 chunks = render_answer(result)
             except CitebotError as exc:
                 chunks = render_plain(str(exc))

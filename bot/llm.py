@@ -125,7 +125,7 @@ class LLMClient:
         except openai.APIConnectionError:
             self.breaker.record_failure()
             raise LLMError("The language model server could not be reached.") from None
-        except openai.OpenAIError as err:
+        except (openai.OpenAIError, httpx.HTTPError, ValueError) as err:  # e.g. a broken stream
             self.breaker.record_failure()
             raise LLMError(f"The language model failed ({type(err).__name__}).") from None
         if not text.strip():

@@ -118,10 +118,10 @@ class ConversationMemory:
                 self._turns[conversation] = turns[-self.max_turns :]
             self._last.pop(conversation, None)
             self._last[conversation] = answer
-            while len(self._turns) > self.max_conversations:
-                oldest = next(iter(self._turns))
-                self._turns.pop(oldest)
-                self._last.pop(oldest, None)
+            while len(self._last) > self.max_conversations:  # least recently used first
+                oldest = next(iter(self._last))
+                self._last.pop(oldest)
+                self._turns.pop(oldest, None)
             self._save()
 
     def reset(self, conversation: str) -> None:

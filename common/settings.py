@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     telegram_max_retries: int = Field(default=3, ge=0, le=10)  # retries on 429 RetryAfter
     edit_interval_s: float = Field(default=1.0, ge=1.0)  # streaming edits at most this often
     timezone: str = "UTC"  # for /subscribe HH:MM
+    watch_sources_s: float = Field(default=0.0, ge=0)  # re-index on change every N s; 0 = off
     example_questions: Annotated[list[str], NoDecode] = [
         "Когда обанкротилась Zhidou?",
         "Who helped Zhidou restructure?",

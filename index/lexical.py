@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import shutil
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -273,6 +274,6 @@ class LexicalIndex:
                     for f in FIELDS
                 }
             return cls(ids, fields, owner)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, IndexError, EOFError, zipfile.BadZipFile) as exc:
             log.info("lexical index at %s not usable (%s); rebuilding", folder, exc)
             return None

@@ -170,7 +170,11 @@ class IndexLibrary:
                 if report.changed or report.rebuilt:
                     self.store.bump_version()
                     self._invalidate()
-                self._retriever = self._build_retriever()  # stores sentence vectors, lexical
+                if report.changed or report.rebuilt or not self.store.sidecar_synced():
+                    self._retriever = self._build_retriever()  # stores sentence vectors, lexical
+                    self.store.mark_sidecar_synced()
+                # else: nothing changed and the last writer finished its sync; readers build
+                # their own retriever when asked (an unchanged re-ingest stays cheap at scale)
                 return report
         finally:
             if not held:

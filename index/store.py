@@ -27,6 +27,7 @@ from index.remote import describe, set_timeout
 log = logging.getLogger(__name__)
 _GET_PAGE = 5000
 VERSION_KEY = "citebot_version"  # collection metadata: a stamp every writing ingest renews
+SYNCED_KEY = "citebot_synced"  # the version whose sentence vectors the writer finished storing
 _SERVER_ERRORS = (httpx.HTTPError, ChromaError, OSError)
 T = TypeVar("T")
 
@@ -217,8 +218,31 @@ class ChromaStore:
     def bump_version(self) -> str:
         """Renew the version stamp so readers in other processes rebuild their caches."""
         stamp = f"{time.time():.3f}-{uuid.uuid4().hex[:12]}"
-        self.collection.modify(metadata={VERSION_KEY: stamp})  # the cosine space stays
+        self._update_metadata({VERSION_KEY: stamp})
         return stamp
+
+    @_guarded
+    def sidecar_synced(self) -> bool:
+        """True if the last writer finished syncing what retrieval keeps beside the chunks
+        (sentence vectors) for the current version: a killed writer leaves this False."""
+        meta = self.client.get_collection(self.collection_name).metadata or {}
+        return bool(meta.get(VERSION_KEY)) and meta.get(SYNCED_KEY) == meta.get(VERSION_KEY)
+
+    @_guarded
+    def mark_sidecar_synced(self) -> None:
+        """Record that the side data now matches the current version."""
+        meta = self.client.get_collection(self.collection_name).metadata or {}
+        stamp = str(meta.get(VERSION_KEY) or "")
+        if not stamp:
+            stamp = f"{time.time():.3f}-{uuid.uuid4().hex[:12]}"
+        self._update_metadata({VERSION_KEY: stamp, SYNCED_KEY: stamp})
+
+    def _update_metadata(self, values: dict[str, str]) -> None:
+        current = self.client.get_collection(self.collection_name).metadata or {}
+        # `modify` replaces the metadata; hnsw:* keys may not be sent again (the cosine space
+        # lives in the collection's configuration and stays)
+        merged = {k: v for k, v in current.items() if not k.startswith("hnsw:")} | values
+        self.collection.modify(metadata=merged)
 
     def reset(self) -> None:
         """Drop the collection and create it empty."""

@@ -19,7 +19,7 @@ Reply = str | Callable[[dict[str, Any]], str]
 
 @dataclass
 class Step:
-    """One scripted response: `kind` is "ok", "error" or "hang"."""
+    """One scripted response: `kind` is "ok", "error", "hang" or "garbage" (HTTP 200, not JSON)."""
 
     kind: str = "ok"
     text: Reply = "OK"
@@ -72,6 +72,14 @@ class FakeOpenAI:
                 if step.kind == "hang":
                     time.sleep(step.hang_s)
                     return self._json(200, _completion(body, "too late"))
+                if step.kind == "garbage":
+                    data = b"<html>proxy says hello</html>"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return None
                 if step.kind == "error":
                     return self._json(step.status, {"error": {"message": "scripted failure"}})
                 text = step.text(body) if callable(step.text) else step.text

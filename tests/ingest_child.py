@@ -22,8 +22,13 @@ def run_once(embedder: Any = None) -> None:
     library = IndexLibrary.from_settings(Settings(_env_file=None), embedder=embedder)  # type: ignore[call-arg]
     print("open", flush=True)
 
+    hold = os.environ.get("CITEBOT_TEST_HOLD_AFTER_FILE") == "1"
+
     def progress(name: str, done: int) -> None:
         print(f"file {done}", flush=True)
+        if hold and done == 1:  # mid-ingest, lock held: wait for the parent's go-ahead
+            print("holding", flush=True)
+            sys.stdin.readline()
 
     report = library.ingest(progress=progress)
     print(f"ingested {len(report.added)} {len(report.updated)} {len(report.removed)}", flush=True)

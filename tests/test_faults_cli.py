@@ -6,29 +6,41 @@ from pathlib import Path
 
 import pytest
 
+from bot.service import Answerer
+from common.errors import InputError
+from index.library import IndexLibrary
 from tests.chroma_server import free_port
 from tests.clirun import citebot, one_line_error
+from tests.conftest import make_settings
 
 TOKEN = "987654321:AAFsecretTokenNeverLogged_0123456789abc"
 API_KEY = "sk-test-NeverLogThisKey-0123456789abcdef"
 CHROMA_PASSWORD = "chroma-pass-NeverLogged-42"
 
 
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("Zhidou " * 2858, "too long"),  # 20,006 characters
-        ("😀🎉🔥🚗⚡️", "in words"),
-        ("   \t\n   ", "in words"),
-        ("", "in words"),
-    ],
-    ids=["20000-chars", "emoji-only", "whitespace-only", "empty"],
-)
-def test_unusable_questions_get_one_clear_line(
-    tmp_path: Path, question: str, expected: str
+QUESTIONS = [
+    ("Zhidou " * 2858, "too long"),  # 20,006 characters
+    ("😀🎉🔥🚗⚡️", "in words"),
+    ("   \t\n   ", "in words"),
+    ("", "in words"),
+]
+IDS = ["20000-chars", "emoji-only", "whitespace-only", "empty"]
+
+
+def test_a_20000_character_question_is_one_clear_line(tmp_path: Path) -> None:
+    line = one_line_error(citebot(["ask", QUESTIONS[0][0]], tmp_path / "data"))
+    assert "too long" in line and len(line) < 300
+
+
+@pytest.mark.parametrize(("question", "expected"), QUESTIONS, ids=IDS)
+async def test_unusable_questions_are_refused_clearly(
+    seed_library: IndexLibrary, question: str, expected: str
 ) -> None:
-    line = one_line_error(citebot(["ask", question], tmp_path / "data"))
-    assert expected in line and len(line) < 300
+    """What the CLI and the bot both call: a one-line `InputError`, nothing retrieved."""
+    answerer = Answerer.from_settings(make_settings(seed_library.data_dir), library=seed_library)
+    with pytest.raises(InputError, match=expected) as err:
+        await answerer.ask("t", question)
+    assert "\n" not in str(err.value) and len(str(err.value)) < 300
 
 
 def test_secrets_never_reach_logs_or_messages(tmp_path: Path) -> None:

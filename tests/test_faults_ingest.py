@@ -21,13 +21,15 @@ import pytest
 from index.embedding import Usem3Embedding
 from index.library import IndexLibrary
 from index.loaders import file_hash
-from tests.clirun import citebot, citebot_env, one_line_error
+from tests.chroma_server import ChromaServer
+from tests.clirun import CITEBOT, citebot, citebot_env, one_line_error
 from tests.conftest import SEEDS, make_settings
 from tests.docs import write_pdf
 
 XQUAD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "xquad_dev" / "corpus"
 CHILD = [sys.executable, "-m", "tests.ingest_child"]
 KILLS = 30
+KILLS_SERVER = 10
 
 
 def _corpus(folder: Path) -> Path:
@@ -112,19 +114,16 @@ class ForkServer:
         self.proc.wait(timeout=30)
 
 
-@pytest.mark.slow
-def test_kill_9_during_ingest_many_times(tmp_path: Path, embedder: Usem3Embedding) -> None:
-    """≥ 30 SIGKILLs at random points of ingest (opening, embedding, writing, lexical save),
-    with the sources changing between runs; then one normal ingest must leave an index that
-    equals the sources."""
-    rng = random.Random(20261125)
-    sources, spare = _corpus(tmp_path / "src"), tmp_path / "spare"
+def kill_loop(tmp_path: Path, kills: int, seed: int, **env: str) -> dict[str, int]:
+    """SIGKILL `kills` writers at random points (opening, embedding, writing, lexical and
+    sentence-vector sync), with the sources changing between runs; return where they died."""
+    rng = random.Random(seed)
+    sources, spare = tmp_path / "src", tmp_path / "spare"
     spare.mkdir()
-    data = tmp_path / "data"
-    server = ForkServer(citebot_env(data, sources), tmp_path)
+    server = ForkServer(citebot_env(tmp_path / "data", sources, **env), tmp_path)
     outcomes: dict[str, int] = {}
     try:
-        for round_no in range(KILLS):
+        for round_no in range(kills):
             _mutate(sources, rng, round_no, spare)
             pid = server.spawn()
             if rng.random() < 0.15:  # while opening and health-checking the store
@@ -146,40 +145,81 @@ def test_kill_9_during_ingest_many_times(tmp_path: Path, embedder: Usem3Embeddin
     finally:
         server.close()
     assert not server.errors, server.errors
-    final = citebot(["ingest"], data, sources)
+    return outcomes
+
+
+def check_after_kills(tmp_path: Path, embedder: Usem3Embedding, **env: str) -> IndexLibrary:
+    """One normal ingest (the real CLI) must leave an index equal to the sources."""
+    data, sources = tmp_path / "data", tmp_path / "src"
+    final = citebot(["ingest"], data, sources, **env)
     assert final.returncode == 0, final.stderr
     assert "Traceback" not in final.stderr
-    again = citebot(["ingest"], data, sources)
+    again = citebot(["ingest"], data, sources, **env)
     assert " 0 added, 0 updated, 0 removed" in again.stdout, again.stdout
-    library = IndexLibrary.from_settings(make_settings(data, sources), embedder=embedder)
+    settings = make_settings(data, sources, **{k[8:].lower(): v for k, v in env.items()})
+    library = IndexLibrary.from_settings(settings, embedder=embedder)
     reference = IndexLibrary.from_settings(
         make_settings(tmp_path / "ref", sources), embedder=embedder
     )
     reference.ingest()
     assert_index_equals_sources(library, reference, sources)
-    answer = library.retrieve("Когда обанкротилась Zhidou?", 3)
-    assert any("2019" in p.text for p in answer)
-    rebuilt = len(list(data.glob("chroma.broken-*")))
+    assert any("2019" in p.text for p in library.retrieve("Когда обанкротилась Zhidou?", 3))
+    return library
+
+
+@pytest.mark.slow
+def test_kill_9_during_ingest_many_times(tmp_path: Path, embedder: Usem3Embedding) -> None:
+    """Embedded store: ≥ 30 kills, then the store opens (or is set aside and rebuilt on its
+    own), equals the sources and holds no duplicate chunk."""
+    _corpus(tmp_path / "src")
+    outcomes = kill_loop(tmp_path, KILLS, seed=20261125)
+    check_after_kills(tmp_path, embedder)
+    rebuilt = len(list((tmp_path / "data").glob("chroma.broken-*")))
     print(f"kills: {outcomes}; stores set aside and rebuilt: {rebuilt}")
 
 
+@pytest.mark.slow
+@pytest.mark.server
+def test_kill_9_during_ingest_against_a_server(
+    tmp_path: Path, embedder: Usem3Embedding, chroma_server: ChromaServer
+) -> None:
+    """The same with a Chroma server: the killed writers' partial documents are redone."""
+    chroma_server.start()
+    env = {"CITEBOT_CHROMA_URL": chroma_server.url, "CITEBOT_COLLECTION": "kill-loop-server"}
+    _corpus(tmp_path / "src")
+    outcomes = kill_loop(tmp_path, KILLS_SERVER, seed=7, **env)
+    check_after_kills(tmp_path, embedder, **env)
+    print(f"kills against the server: {outcomes}")
+
+
 def test_two_ingests_at_once_one_refuses_clearly(tmp_path: Path, embedder: Usem3Embedding) -> None:
+    """A second `citebot ingest` while one is writing: refused with one clear line, or, with
+    CITEBOT_LOCK_TIMEOUT_S, it waits and then finds nothing left to do."""
     sources = _corpus(tmp_path / "src")
     data = tmp_path / "data"
-    env = citebot_env(data, sources)
-    first = subprocess.Popen(CHILD, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, cwd=tmp_path)
-    assert first.stdout is not None
+    env = citebot_env(data, sources, CITEBOT_TEST_HOLD_AFTER_FILE="1")
+    first = subprocess.Popen(CHILD, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert first.stdout is not None and first.stdin is not None
     for line in first.stdout:
-        if line.startswith(("file", "done")):
+        if line.startswith(("holding", "done")):
             break
-    second = citebot(["ingest"], data, sources)  # the first holds the writer lock
+    assert line.startswith("holding")  # the first writer is mid-ingest, holding the lock
+    second = citebot(["ingest"], data, sources)
     line = one_line_error(second)
     assert "Another citebot process is writing the index" in line
-    rest = first.communicate(timeout=120)
-    assert first.returncode == 0, rest
-    waiting = citebot(["ingest"], data, sources, CITEBOT_LOCK_TIMEOUT_S="30")
-    assert waiting.returncode == 0 and " 0 added, 0 updated, 0 removed" in waiting.stdout
+    waiting = subprocess.Popen(
+        [*CITEBOT, "ingest"], env=citebot_env(data, sources, CITEBOT_LOCK_TIMEOUT_S="120"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )
+    time.sleep(1.0)
+    assert waiting.poll() is None  # it waits for the lock
+    first.stdin.write("go\n")
+    first.stdin.flush()
+    out, err = first.communicate(timeout=180)
+    assert first.returncode == 0 and "done" in out, err
+    out, err = waiting.communicate(timeout=180)
+    assert waiting.returncode == 0 and " 0 added, 0 updated, 0 removed" in out, err
     library = IndexLibrary.from_settings(make_settings(data, sources), embedder=embedder)
     reference = IndexLibrary.from_settings(
         make_settings(tmp_path / "ref", sources), embedder=embedder

@@ -16,15 +16,21 @@ from index.embedding import Usem3Embedding
 from index.library import IndexLibrary
 from tests.chroma_server import ChromaServer, free_port
 from tests.clirun import citebot, one_line_error
+from tests.conftest import make_settings
 
 pytestmark = pytest.mark.server
 
 
-def test_server_down_at_start_is_one_clear_line(tmp_path: Path) -> None:
+def test_server_down_at_start_is_one_clear_line(tmp_path: Path, embedder: Usem3Embedding) -> None:
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    for args in (["ask", "Когда обанкротилась Zhidou?"], ["ingest"], ["stats"]):
-        line = one_line_error(citebot(args, tmp_path / "data", CITEBOT_CHROMA_URL=url))
-        assert f"The Chroma server at {url} is not reachable (connection refused)" in line, line
+    expected = f"The Chroma server at {url} is not reachable (connection refused)"
+    line = one_line_error(citebot(["ask", "Когда обанкротилась Zhidou?"], tmp_path / "data",
+                                  CITEBOT_CHROMA_URL=url))
+    assert expected in line, line
+    settings = make_settings(tmp_path / "data", chroma_url=url)
+    with pytest.raises(StoreUnavailableError, match="connection refused") as err:
+        IndexLibrary.from_settings(settings, embedder=embedder)  # what ingest, stats, serve do
+    assert expected in str(err.value)
 
 
 def test_server_stopped_mid_run_then_back(
@@ -117,3 +123,30 @@ def test_cli_with_the_server_stopped_then_started(
         chroma_server.start()
     ask = citebot(["ask", "Когда обанкротилась Zhidou?"], tmp_path / "data", **env)
     assert ask.returncode == 0 and "2019" in ask.stdout, ask.stderr
+
+
+async def test_bot_on_a_server_that_stops_then_returns(
+    chroma_server: ChromaServer, server_settings, embedder: Usem3Embedding, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The Telegram bot (real Application, fake Bot API) over a Chroma server: while the server
+    is down the user gets the one-line reason, and answers resume once it is back."""
+    from tests.fake_bot_api import FakeBotAPI
+    from tests.telegram_harness import BotHarness
+
+    settings = server_settings()
+    library = IndexLibrary.from_settings(settings, embedder=embedder)
+    library.ingest()
+    with FakeBotAPI() as fake:
+        bot = BotHarness(fake, tmp_path / "bot-data", library)
+        await bot.start(chroma_url=settings.chroma_url, collection=settings.collection)
+        try:
+            assert "2019" in (await bot.ask(301, "Когда обанкротилась Zhidou?"))["text"]
+            chroma_server.stop()
+            try:
+                down = await bot.ask(302, "Когда обанкротилась Zhidou?")
+                assert "not reachable" in down["text"] and "Traceback" not in down["text"]
+            finally:
+                chroma_server.start()
+            assert "2019" in (await bot.ask(303, "Когда обанкротилась Zhidou?"))["text"]
+        finally:
+            await bot.stop()

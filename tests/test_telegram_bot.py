@@ -3,9 +3,12 @@ as `citebot serve` does) talking HTTP to the fake Bot API, answering from the re
 
 from __future__ import annotations
 
+import shutil
+
 from bot.telegram.guard import NOT_ALLOWED, OOPS
 from bot.telegram.handlers import BUSY, NON_TEXT
-from tests.conftest import SEED_FILE
+from tests.conftest import SEED_FILE, SEEDS
+from tests.fake_bot_api import FakeBotAPI
 from tests.fake_openai import FakeOpenAI
 from tests.telegram_harness import BOT_NAME, GROUP, BotHarness
 
@@ -210,3 +213,54 @@ async def test_group_upgrade_moves_the_briefing_to_the_supergroup(tg: BotHarness
     assert (jobs[0].next_t.hour, jobs[0].next_t.minute) == (9, 15)
     await tg.idle(0.1)
     assert not app.job_queue.get_jobs_by_name(f"brief:{GROUP}")  # type: ignore[union-attr]
+
+
+async def test_start_help_unknown_and_buttons(tg: BotHarness):
+    await tg.start()
+    start = await tg.ask(124, "/start")
+    assert "1 source document" in start["text"] and ZHIDOU_RU in start["text"]
+    assert "/sources" in (await tg.ask(124, "/help"))["text"]
+    assert "/help" in (await tg.ask(124, "/nonsense"))["text"]
+    assert "admins" in (await tg.ask(124, "/reindex"))["text"]
+    assert "/ask" in (await tg.ask(124, "/ask"))["text"]  # no question: a hint
+    tg.fake.push({"callback_query": {
+        "id": "cb1", "chat_instance": "ci", "data": "old-button",
+        "from": {"id": 124, "is_bot": False, "first_name": "U"},
+    }})
+    await tg.wait_for(lambda: tg.fake.calls_of("answerCallbackQuery"))
+
+
+async def test_memory_and_threads_survive_a_restart(tg: BotHarness):
+    await tg.start()
+    await tg.ask(125, ZHIDOU_RU)
+    question = tg.fake.send_text(GROUP, f"@{BOT_NAME} {ZHIDOU_RU}", user_id=7)
+    [answer] = await tg.wait_sent(GROUP)
+    await tg.stop()
+    await tg.start()
+    follow = await tg.ask(125, "А кто ей помог?")
+    assert "Geely" in follow["text"] or "Aima" in follow["text"]
+    tg.fake.send_text(GROUP, "А кто ей помог?", user_id=7, reply_to=answer["message_id"])
+    await tg.wait_sent(GROUP, 2)
+    assert tg.answerer is not None
+    thread = tg.answerer.last_answer(f"tg:{GROUP}:{question['message_id']}")
+    assert thread is not None and thread.question == "А кто ей помог?"
+
+
+async def test_watched_sources_folder_is_reindexed_by_the_bot(tmp_path, library_factory):  # type: ignore[no-untyped-def]
+    sources = tmp_path / "sources"
+    shutil.copytree(SEEDS, sources)
+    library = library_factory(sources)
+    library.ingest()
+    with FakeBotAPI() as fake:
+        bot = BotHarness(fake, tmp_path / "bot", library)
+        try:
+            await bot.start(watch_sources_s=0.2)
+            (sources / "lighthouse.txt").write_text(
+                "The Aldergrove lighthouse was painted green in 1911 by Mara Quill.\n",
+                encoding="utf-8",
+            )
+            await bot.wait_for(lambda: "lighthouse.txt" in library.stats().sources)
+            msg = await bot.ask(126, "Who painted the Aldergrove lighthouse?")
+            assert "Mara Quill" in msg["text"] and "lighthouse.txt" in msg["text"]
+        finally:
+            await bot.stop()

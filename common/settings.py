@@ -88,6 +88,17 @@ class Settings(BaseSettings):
                 raise ValueError("must be comma-separated numeric Telegram ids") from exc
         return v
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}; use an IANA name, e.g. UTC") from exc
+        return v
+
     @field_validator("example_questions", mode="before")
     @classmethod
     def _question_list(cls, v: object) -> object:

@@ -1,8 +1,9 @@
 """Score-aware fusion of the dense and lexical evidence for every chunk.
 
-All inputs are on absolute scales (cosines, coverage shares in [0, 1]), not ranks, so a weak
-lexical match cannot outvote a strong dense one, and the cross-lingual field only speaks when
-the query's own words are unknown to the corpus (an English question over Russian text).
+All inputs are on absolute scales (cosines; coverage shares, about 0..1), not ranks, so a weak
+lexical match cannot outvote a strong dense one, and the cross-lingual evidence (names, mapped
+words) only speaks for the share of the query the corpus does not know (an English question over
+Russian text).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class FusionWeights:
     words: float = 0.3  # BM25 coverage by stemmed words
     sentence_words: float = 0.3  # best sentence's share of the query's idf mass
     names: float = 0.1  # numbers and transliterated names, scaled by (1 - known)
+    translated: float = 0.3  # unknown query words mapped to corpus words, by (1 - known)^2
 
 
 def fuse(
@@ -36,4 +38,8 @@ def fuse(
         score = score + w.words * np.asarray(lexical["words"])
         score = score + w.sentence_words * np.asarray(lexical["sents"])
         score = score + w.names * (1.0 - known) * np.asarray(lexical["names"])
+        if "translated" in lexical:
+            # weaker evidence than words matched as written: trusted only when most of the
+            # query needs it, hence the square
+            score = score + w.translated * (1.0 - known) ** 2 * np.asarray(lexical["translated"])
     return score

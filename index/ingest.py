@@ -79,6 +79,7 @@ class Ingestor:
         self.encode = encode
         self.chunk_chars = chunk_chars
         self._pending: list[DocumentChunks] = []
+        self.indexed: dict[str, DocInfo] = {}
 
     def run(
         self,
@@ -86,11 +87,16 @@ class Ingestor:
         sources_dir: Path,
         progress: Progress | None = None,
         records: list[ChunkRecord] | None = None,
+        indexed: dict[str, DocInfo] | None = None,
     ) -> IngestReport:
-        """Sync the index with every root (a folder, recursively, or one file)."""
+        """Sync the index with every root (a folder, recursively, or one file). What is indexed
+        comes from `indexed` (a manifest), else `records`, else the store; afterwards
+        `self.indexed` describes the store as this run left it."""
         started = time.perf_counter()
         report = IngestReport()
-        indexed = _indexed_documents(self.store.records() if records is None else records)
+        if indexed is None:
+            indexed = _indexed_documents(self.store.records() if records is None else records)
+        self.indexed = indexed
         roots = [r.resolve() for r in roots]
         seen: set[str] = set()
         files: list[SourceFile] = []
@@ -107,15 +113,16 @@ class Ingestor:
                 progress(sf.source, done)
         self._flush()
         root_names = {str(r) for r in roots}
-        for key, info in indexed.items():
+        for key, info in list(indexed.items()):
             if info.root in root_names and key not in seen:
                 self.store.delete_source(key)
+                del indexed[key]
                 report.removed.append(info.source)
         report.chunks_total = self.store.count()
         report.seconds = time.perf_counter() - started
         return report
 
-    def _sync_file(self, sf: SourceFile, current: _DocInfo | None, report: IngestReport) -> None:
+    def _sync_file(self, sf: SourceFile, current: DocInfo | None, report: IngestReport) -> None:
         try:
             data_hash = file_hash(sf.path.read_bytes())
         except OSError as exc:
@@ -131,12 +138,15 @@ class Ingestor:
             report.skipped.append((sf.source, str(exc)))
             if current:  # the file no longer yields text: the index must not keep old text
                 self.store.delete_source(sf.key)
+                self.indexed.pop(sf.key, None)
                 report.removed.append(sf.source)
             return
         vectors = self.encode([c.text for c in chunks])
         if current:  # an older or partly written version: replace it (a new file has nothing)
             self.store.delete_source(sf.key)
         self._pending.append(DocumentChunks(chunks, vectors, doc.file_hash, sf.key, sf.root))
+        n = len(chunks)
+        self.indexed[sf.key] = DocInfo(sf.source, sf.root, doc.file_hash, n, n, {doc.file_hash})
         if sum(len(d.chunks) for d in self._pending) >= WRITE_BATCH:
             self._flush()
         (report.updated if current else report.added).append(sf.source)
@@ -150,7 +160,9 @@ class Ingestor:
 
 
 @dataclass
-class _DocInfo:
+class DocInfo:
+    """What the store holds of one document."""
+
     source: str
     root: str
     file_hash: str
@@ -164,13 +176,13 @@ class _DocInfo:
         return len(self.hashes) == 1 and self.count == self.n_chunks
 
 
-def _indexed_documents(records: list[ChunkRecord]) -> dict[str, _DocInfo]:
-    docs: dict[str, _DocInfo] = {}
+def _indexed_documents(records: list[ChunkRecord]) -> dict[str, DocInfo]:
+    docs: dict[str, DocInfo] = {}
     for r in records:
         key = doc_key(r)
         info = docs.get(key)
         if info is None:
-            info = docs[key] = _DocInfo(r.passage.source, r.root, r.file_hash, r.n_chunks, 0, set())
+            info = docs[key] = DocInfo(r.passage.source, r.root, r.file_hash, r.n_chunks, 0, set())
         info.count += 1
         info.hashes.add(r.file_hash)
     return docs

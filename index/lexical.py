@@ -16,23 +16,24 @@ import shutil
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 import Stemmer
 
+from index.bm25 import Bm25Field
 from index.chunking import sentence_spans
 from index.translit import cross_tokens, normalize_numbers
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 _WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
 _CYRILLIC_RE = re.compile(r"[а-яё]")
 _STOPWORD_TEXT = """a an the of in on at to for from by with and or but is are was were be been
-    being do does
+    being do does many much
     did what which who whom whose when where why how that this these those it its as into than
     then there their they them he she his her i you we our your not no yes can could would should
     will shall may might must has have had about after before over under between during
@@ -54,17 +55,22 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(lang)
 
 
-def tokenize(text: str) -> list[str]:
-    """Lowercase, join number groups, drop stopwords, stem Cyrillic words as Russian and Latin
-    ones as English."""
+def stem_pairs(text: str) -> list[tuple[str, str]]:
+    """(word, stem) of every non-stopword: lowercase, number groups joined, Cyrillic words
+    stemmed as Russian and Latin ones as English, numbers kept."""
     text = normalize_numbers(text).lower().replace("ё", "е")
     words = [w for w in _WORD_RE.findall(text) if w not in STOPWORDS]
     ru = _stemmer("russian")
     en = _stemmer("english")
     return [
-        w if w[0].isdigit() else (ru.stemWord(w) if _CYRILLIC_RE.search(w) else en.stemWord(w))
+        (w, w if w[0].isdigit() else ru.stemWord(w) if _CYRILLIC_RE.search(w) else en.stemWord(w))
         for w in words
     ]
+
+
+def tokenize(text: str) -> list[str]:
+    """The stems of `stem_pairs`."""
+    return [stem for _, stem in stem_pairs(text)]
 
 
 def field_tokens(text: str) -> dict[str, list[str]]:
@@ -72,108 +78,16 @@ def field_tokens(text: str) -> dict[str, list[str]]:
     return {"words": tokenize(text), "names": cross_tokens(text, STOPWORDS)}
 
 
-@dataclass
-class Bm25Field:
-    """One BM25 field as postings sorted by term: parallel arrays term/doc/tf."""
-
-    vocab: dict[str, int]
-    term: np.ndarray  # int32, sorted
-    doc: np.ndarray  # int32
-    tf: np.ndarray  # float32
-    n_docs: int
-    k1: float = 1.5
-    b: float = 0.75
-
-    @classmethod
-    def empty(cls) -> Bm25Field:
-        z = np.zeros(0, dtype=np.int32)
-        return cls({}, z, z.copy(), np.zeros(0, dtype=np.float32), 0)
-
-    def __post_init__(self) -> None:
-        self.ptr = np.searchsorted(self.term, np.arange(len(self.vocab) + 1)).astype(np.int64)
-        self.doc_len = np.bincount(self.doc, weights=self.tf, minlength=self.n_docs)
-        self.avg_len = float(self.doc_len.mean()) if self.n_docs else 1.0
-        self.df = np.diff(self.ptr)
-
-    def idf(self, df: np.ndarray | float) -> np.ndarray:
-        """Lucene's non-negative BM25 idf."""
-        return np.log1p((self.n_docs - np.asarray(df) + 0.5) / (np.asarray(df) + 0.5))
-
-    def coverage(self, tokens: list[str]) -> np.ndarray:
-        """BM25 of every doc over the query's idf mass (unknown query tokens count fully)."""
-        out = np.zeros(self.n_docs, dtype=np.float64)
-        if not tokens or not self.n_docs:
-            return out
-        norm = self.k1 * (1 - self.b + self.b * self.doc_len / max(self.avg_len, 1e-9))
-        mass = 0.0
-        for tok, qtf in Counter(tokens).items():
-            t = self.vocab.get(tok)
-            df = self.df[t] if t is not None else 0
-            w = float(self.idf(df)) * qtf
-            mass += w
-            if t is None or df == 0:
-                continue
-            lo, hi = self.ptr[t], self.ptr[t + 1]
-            docs, tf = self.doc[lo:hi], self.tf[lo:hi]
-            out[docs] += w * tf * (self.k1 + 1) / (tf + norm[docs])
-        return out / mass if mass > 0 else out
-
-    def known_share(self, tokens: list[str]) -> float:
-        """Share of the query's idf mass that occurs in the corpus (0 = nothing to say)."""
-        if not tokens or not self.n_docs:
-            return 0.0
-        ws = [(float(self.idf(self._df(t))), self._df(t) > 0) for t in tokens]
-        total = sum(w for w, _ in ws)
-        return sum(w for w, known in ws if known) / total if total else 0.0
-
-    def _df(self, tok: str) -> int:
-        t = self.vocab.get(tok)
-        return int(self.df[t]) if t is not None else 0
-
-    def presence(self, weights: dict[str, float]) -> np.ndarray:
-        """Sum of the given term weights over the terms each doc contains."""
-        out = np.zeros(self.n_docs, dtype=np.float64)
-        for tok, w in weights.items():
-            t = self.vocab.get(tok)
-            if t is not None:
-                out[self.doc[self.ptr[t] : self.ptr[t + 1]]] += w
-        return out
-
-    def updated(self, keep: np.ndarray, new_bags: list[Counter[str]]) -> Bm25Field:
-        """A new field keeping the docs where `keep` is True (renumbered) plus `new_bags`."""
-        remap = np.cumsum(keep) - 1
-        mask = keep[self.doc] if len(self.doc) else np.zeros(0, dtype=bool)
-        terms, docs, tfs = [self.term[mask]], [remap[self.doc[mask]]], [self.tf[mask]]
-        vocab = dict(self.vocab)
-        base = int(keep.sum())
-        rows: list[tuple[int, int, int]] = []
-        for i, bag in enumerate(new_bags):
-            for tok, n in bag.items():
-                rows.append((vocab.setdefault(tok, len(vocab)), base + i, n))
-        if rows:
-            arr = np.asarray(rows, dtype=np.int64)
-            terms.append(arr[:, 0])
-            docs.append(arr[:, 1])
-            tfs.append(arr[:, 2])
-        term = np.concatenate(terms).astype(np.int32)
-        order = np.argsort(term, kind="stable")
-        return Bm25Field(
-            vocab,
-            term[order],
-            np.concatenate(docs).astype(np.int32)[order],
-            np.concatenate(tfs).astype(np.float32)[order],
-            base + len(new_bags),
-            self.k1,
-            self.b,
-        )
-
-
 class LexicalIndex:
     """The fields over a list of chunk ids (scores are aligned with `ids`); the "sents" field's
     docs are sentences, `owner` maps each to its chunk (ascending)."""
 
-    def __init__(self, ids: list[str], fields: Mapping[str, Bm25Field], owner: np.ndarray) -> None:
+    def __init__(
+        self, ids: list[str], fields: Mapping[str, Bm25Field], owner: np.ndarray,
+        forms: dict[str, str] | None = None,
+    ) -> None:
         self.ids = ids
+        self.forms = forms or {}  # stem -> a word seen with it (for cross-lingual lookup)
         self.fields = dict(fields)
         self.owner = owner.astype(np.int64)
         self._first = np.searchsorted(self.owner, np.arange(len(ids)))
@@ -193,6 +107,7 @@ class LexicalIndex:
         gone = set(removed) | set(added)
         keep = np.array([i not in gone for i in self.ids], dtype=bool)
         new_ids = list(added)
+        forms = dict(self.forms)
         words: list[Counter[str]] = []
         names: list[Counter[str]] = []
         sent_bags: list[Counter[str]] = []
@@ -200,7 +115,11 @@ class LexicalIndex:
         base = int(keep.sum())
         for n, cid in enumerate(new_ids):  # each sentence is tokenized once, for both fields
             text = added[cid]
-            sents = [tokenize(text[a:b]) for a, b in sentence_spans(text)]
+            pairs = [stem_pairs(text[a:b]) for a, b in sentence_spans(text)]
+            sents = [[stem for _, stem in p] for p in pairs]
+            for word, stem in chain.from_iterable(pairs):
+                if stem not in forms and len(word) > 2 and word.isalpha():
+                    forms[stem] = word
             words.append(Counter(t for toks in sents for t in toks))
             names.append(Counter(cross_tokens(text, STOPWORDS)))
             sent_bags += [Counter(set(toks)) for toks in sents]
@@ -214,7 +133,7 @@ class LexicalIndex:
         remap = np.cumsum(keep) - 1
         owner = np.concatenate([remap[self.owner[keep_s]], np.asarray(owners, dtype=np.int64)])
         ids = [i for i, k in zip(self.ids, keep, strict=True) if k] + new_ids
-        return LexicalIndex(ids, fields, owner)
+        return LexicalIndex(ids, fields, owner, forms)
 
     def scores(self, query: str) -> dict[str, np.ndarray | float]:
         """Per chunk: coverage of the query by its words ("words"), by its numbers and names
@@ -246,7 +165,7 @@ class LexicalIndex:
             arrays |= {f"{name}_term": fld.term, f"{name}_doc": fld.doc, f"{name}_tf": fld.tf}
             vocabs[name] = sorted(fld.vocab, key=fld.vocab.__getitem__)
         np.savez(tmp / "postings.npz", owner=self.owner, **arrays)
-        meta = {"format": FORMAT, "ids": self.ids, "vocab": vocabs}
+        meta = {"format": FORMAT, "ids": self.ids, "vocab": vocabs, "forms": self.forms}
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -273,7 +192,7 @@ class LexicalIndex:
                     )
                     for f in FIELDS
                 }
-            return cls(ids, fields, owner)
+            return cls(ids, fields, owner, dict(meta.get("forms", {})))
         except (OSError, ValueError, KeyError, IndexError, EOFError, zipfile.BadZipFile) as exc:
             log.info("lexical index at %s not usable (%s); rebuilding", folder, exc)
             return None

@@ -11,8 +11,9 @@ from pathlib import Path
 from common.errors import IndexCorruptError
 from common.settings import Settings
 from index.embedding import MODEL_NAME, Usem3Embedding
-from index.ingest import Ingestor, Progress
+from index.ingest import DocInfo, Ingestor, Progress
 from index.lock import WriterLock
+from index.manifest import discard_manifest, load_manifest, manifest_path, save_manifest
 from index.retrieve import HybridRetriever
 from index.sidecar import RetrievalIndex
 from index.store import ChromaStore, ChunkRecord, set_aside_broken
@@ -128,12 +129,19 @@ class IndexLibrary:
         return self.retriever.retrieve(query, k)
 
     def stats(self) -> IndexStats:
-        """Documents, chunks, location, embedding model."""
-        records = self.records()
-        sources = sorted({r.passage.source for r in records})
+        """Documents, chunks, location, embedding model (from the manifest when current)."""
+        with self._mutex:
+            indexed = self._current_manifest() if self._records is None else None
+            if indexed is not None:
+                sources = sorted({info.source for info in indexed.values()})
+                chunks = sum(info.count for info in indexed.values())
+            else:
+                records = self.records()
+                sources = sorted({r.passage.source for r in records})
+                chunks = len(records)
         return IndexStats(
             documents=len(sources),
-            chunks=len(records),
+            chunks=chunks,
             location=self.store.location,
             embedding_model=MODEL_NAME,
             sources=tuple(sources),
@@ -157,10 +165,22 @@ class IndexLibrary:
                 self._check_fresh(force=True)  # another process may have written meanwhile
                 if self._records is not None and self.store.count() != len(self._records):
                     self._invalidate()  # e.g. a writer killed before it renewed the stamp
-                roots = list(paths) if paths else self.default_roots()
+                manifest = manifest_path(self.data_dir, self.store.collection_name)
+                indexed = None
+                if self._records is None:  # a fresh process: try the manifest first
+                    indexed = self._current_manifest()
+                discard_manifest(manifest)  # from here on the store may change
+                if paths:
+                    roots = list(paths)
+                elif indexed is not None:
+                    roots = self._roots({info.root for info in indexed.values()})
+                else:
+                    roots = self.default_roots()
+                ingestor = Ingestor(self.store, self.sidecar.encode, self.chunk_chars)
                 try:
-                    report = Ingestor(self.store, self.sidecar.encode, self.chunk_chars).run(
-                        roots, self.sources_dir, progress, self.records()
+                    report = ingestor.run(
+                        roots, self.sources_dir, progress,
+                        None if indexed is not None else self.records(), indexed,
                     )
                 except BaseException:
                     self._invalidate()  # some writes may have landed: reread next time
@@ -175,16 +195,28 @@ class IndexLibrary:
                     self.store.mark_sidecar_synced()
                 # else: nothing changed and the last writer finished its sync; readers build
                 # their own retriever when asked (an unchanged re-ingest stays cheap at scale)
+                save_manifest(manifest, self.store.state(), report.chunks_total, ingestor.indexed)
                 return report
         finally:
             if not held:
                 self.lock.release()
 
     def default_roots(self) -> list[Path]:
-        """The sources folder plus every root indexed before."""
-        roots = {self.sources_dir.resolve()}
-        roots |= {Path(r.root) for r in self.records() if r.root}
-        return sorted(roots)
+        """The sources folder plus every root indexed before (from the manifest when it is
+        current, so a fresh process need not read every chunk just to learn the roots)."""
+        with self._mutex:
+            if self._records is None:
+                indexed = self._current_manifest()
+                if indexed is not None:
+                    return self._roots({info.root for info in indexed.values()})
+            return self._roots({r.root for r in self.records()})
+
+    def _current_manifest(self) -> dict[str, DocInfo] | None:
+        path = manifest_path(self.data_dir, self.store.collection_name)
+        return load_manifest(path, self.store.state(), self.store.count())
+
+    def _roots(self, indexed_roots: set[str]) -> list[Path]:
+        return sorted({self.sources_dir.resolve()} | {Path(r) for r in indexed_roots if r})
 
 
 def _try_bump(store: ChromaStore) -> None:

@@ -10,6 +10,7 @@ import numpy as np
 from index.fusion import FusionWeights, fuse
 from index.lexical import LexicalIndex
 from index.types import Passage
+from index.wordmap import WordMapper
 
 DenseSearch = Callable[[np.ndarray, int], list[tuple[str, float]]]
 Encoder = Callable[[list[str]], np.ndarray]
@@ -33,6 +34,7 @@ class HybridRetriever:
         *,
         weights: FusionWeights | None = None,
         candidates: int = 50,
+        mapper: WordMapper | None = None,
     ) -> None:
         self.encode = encode
         self.dense_search = dense_search
@@ -44,6 +46,7 @@ class HybridRetriever:
         self.first = first[:-1] if len(first) else first
         self.weights = weights or FusionWeights()
         self.candidates = candidates
+        self.mapper = mapper
 
     def retrieve(self, query: str, k: int) -> list[Passage]:
         """The `k` best passages for `query`, best first, each with its fused score."""
@@ -64,4 +67,7 @@ class HybridRetriever:
         passage_cos = np.full(n, floor, dtype=np.float64)
         for i, cos in hits:
             passage_cos[i] = cos
-        return fuse(passage_cos, sentence_cos, self.lexical.scores(query), self.weights)
+        lexical = self.lexical.scores(query)
+        if self.mapper is not None:
+            lexical["translated"] = self.mapper.coverage(query)
+        return fuse(passage_cos, sentence_cos, lexical, self.weights)

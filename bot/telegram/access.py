@@ -82,6 +82,10 @@ class GroupLoad:
         self.notices = SlidingWindow(1, window, clock)
         self.threshold = threshold
 
+    def busy(self, chat_id: int) -> bool:
+        """True while the group is past its threshold (answers then arrive without streaming)."""
+        return self.answers.count(chat_id) > self.threshold
+
     def begin(self, chat_id: int) -> bool:
         """Count one more answer for the group; True if a "queued" notice should be sent."""
         self.answers.hit(chat_id)

@@ -33,6 +33,7 @@ of my answers, or use /ask.
 
 NON_TEXT = "I can only read text. Send me your question in words (a photo caption works too)."
 SLOW_DOWN = "You're asking faster than I can answer well. Please try again in {s} s."
+GROUP_EDIT_INTERVAL_S = 3.0
 BUSY = "It's busy here: I'm answering in turn, so my reply may take a minute."
 
 
@@ -90,11 +91,17 @@ class Handlers:
         conversation = threads.conversation_id(message, chat_data)
         root = threads.thread_root(message, chat_data) if chat_data is not None else 0
         target = target_for(message)
+        interval = self.deps.settings.edit_interval_s
+        if not private:  # edits count against the group's ~20 messages a minute
+            interval = max(interval, GROUP_EDIT_INTERVAL_S)
         async with self.deps.lock(conversation), typing(context.bot, target):
-            stream = StreamingReply(context.bot, target, self.deps.settings.edit_interval_s)
+            stream = StreamingReply(context.bot, target, interval)
+            quiet = not private and self.deps.group_load.busy(message.chat_id)
             try:
                 async with self.deps.answer_slots:  # queue in arrival order when busy
-                    result = await self.deps.answerer.ask(conversation, question, stream.partial)
+                    result = await self.deps.answerer.ask(
+                        conversation, question, None if quiet else stream.partial
+                    )
                 chunks = render_answer(result)
             except CitebotError as exc:
                 chunks = render_plain(str(exc))

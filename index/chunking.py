@@ -128,7 +128,7 @@ def _page_of(pages: list[tuple[int, int, int]], offset: int) -> int | None:
     return None
 
 
-def chunk_document(doc: LoadedDocument, max_chars: int = 900, min_chars: int = 200) -> list[Chunk]:
+def chunk_document(doc: LoadedDocument, max_chars: int = 1000, min_chars: int = 200) -> list[Chunk]:
     """Split a document into paragraph-sized chunks (short ones merged forward)."""
     text = doc.text
     paras = []

@@ -74,7 +74,7 @@ def count_files(roots: Iterable[Path], sources_dir: Path) -> int:
 class Ingestor:
     """Loads, chunks, embeds and stores sources; removes what disappeared."""
 
-    def __init__(self, store: ChromaStore, encode: Encoder, chunk_chars: int = 900) -> None:
+    def __init__(self, store: ChromaStore, encode: Encoder, chunk_chars: int = 1000) -> None:
         self.store = store
         self.encode = encode
         self.chunk_chars = chunk_chars

@@ -32,7 +32,7 @@ class IndexLibrary:
         *,
         data_dir: Path,
         sources_dir: Path,
-        chunk_chars: int = 900,
+        chunk_chars: int = 1000,
         lock: WriterLock | None = None,
         refresh_s: float = 1.0,
     ) -> None:
@@ -53,11 +53,20 @@ class IndexLibrary:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, embedder: Usem3Embedding | None = None
+        cls,
+        settings: Settings,
+        embedder: Usem3Embedding | None = None,
+        *,
+        as_writer: bool = False,
     ) -> IndexLibrary:
-        """Open the configured store; an unreadable embedded store is set aside and rebuilt."""
+        """Open the configured store; an unreadable embedded store is set aside and rebuilt.
+
+        `as_writer` takes the writer lock before opening and keeps it (the running bot)."""
         data_dir = settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
+        lock = WriterLock(data_dir, settings.lock_timeout_s)
+        if as_writer and not settings.chroma_url:
+            lock.acquire()
         rebuilt_from = None
         try:
             store = ChromaStore.from_settings(
@@ -67,14 +76,22 @@ class IndexLibrary:
         except IndexCorruptError:
             if settings.chroma_url:
                 raise
-            store, rebuilt_from = _reopen_fresh(settings)
+            # Only the writer may set the store aside: a reader could be seeing a write in flight.
+            held = lock.held
+            if not held:
+                lock.acquire()
+            try:
+                store, rebuilt_from = _reopen_fresh(settings)
+            finally:
+                if not held:
+                    lock.release()
         library = cls(
             store,
             embedder or Usem3Embedding(),
             data_dir=data_dir,
             sources_dir=settings.sources_dir,
             chunk_chars=settings.chunk_chars,
-            lock=WriterLock(data_dir, settings.lock_timeout_s),
+            lock=lock,
             refresh_s=settings.index_refresh_s,
         )
         library.rebuilt_from = rebuilt_from

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from bot.service import Answerer
-from common.settings import Settings
 from index.library import IndexLibrary
-from tests.conftest import DATA, SEED_FILE
+from tests.conftest import DATA, SEED_FILE, make_settings
 
 QUESTIONS = [json.loads(line) for line in (DATA / "seed_qa.jsonl").read_text("utf-8").splitlines()]
 ANSWERABLE = [q for q in QUESTIONS if q["answers"]]
 
 
 @pytest.fixture
-def answerer(seed_library: IndexLibrary) -> Answerer:
-    return Answerer.from_settings(Settings(_env_file=None), library=seed_library)  # type: ignore[call-arg]
+def answerer(seed_library: IndexLibrary, tmp_path: Path) -> Answerer:
+    return Answerer.from_settings(make_settings(tmp_path), library=seed_library)
 
 
 def _contains(text: str, variants: list[str]) -> bool:

@@ -162,9 +162,9 @@ def serve(settings: Settings) -> None:
             raise ConfigError(
                 "Webhook mode needs tornado: pip install 'python-telegram-bot[webhooks]'"
             ) from exc
-    library = IndexLibrary.from_settings(settings)
-    if not library.store.is_server:
-        library.lock.acquire()  # held for the bot's lifetime; /reindex writes under it
+    # In embedded mode the bot is the index's one writer: the lock is taken before the store is
+    # opened and held for the bot's lifetime; /reindex writes under it.
+    library = IndexLibrary.from_settings(settings, as_writer=True)
     try:
         if library.is_empty():
             log.warning("the index is empty; ingesting %s", settings.sources_dir)

@@ -6,7 +6,9 @@
 Answer recall: the answer text (≤ 400 characters, 1-3 sentences) contains every required fact and
 is not a refusal. xquad_dev is asked in Russian and in English against its Russian corpus (reported
 apart). Its questions are all answerable, so unanswerable ones are made from them: the same
-question with its own article removed from the retrieved passages ("other-article negatives").
+question with its own article removed from the retrieved passages ("other-article negatives"),
+and, much harder, with only the passages of its article that hold the answer removed ("on-topic
+negatives": the same entities are there, the asked-for fact is not).
 
 Calibration: the refusal threshold depends on the language pair (an English question about Russian
 text scores lower), so there is one for the same language (dev: xquad ru + seed ru) and one across
@@ -69,17 +71,33 @@ def library(data: Path, name: str, sources: Path) -> IndexLibrary:
     return lib
 
 
+def holds_answer(text: str, q: dict[str, Any]) -> bool:
+    """True when `text` contains any variant of any of the question's facts."""
+    flat = " ".join(text.lower().split())
+    return any(" ".join(v.lower().split()) in flat for fact in q["answers"] for v in fact)
+
+
 def answer_rows(
-    lib: IndexLibrary, questions: list[dict[str, Any]], exclude_own: bool = False
+    lib: IndexLibrary,
+    questions: list[dict[str, Any]],
+    exclude_own: bool = False,
+    exclude_gold: bool = False,
 ) -> list[dict[str, Any]]:
-    """Answer every question offline; with `exclude_own`, without its source article. Each row
-    keeps the best sentence score and whether it crossed languages, for the calibration."""
+    """Answer every question offline; with `exclude_own`, without its source article; with
+    `exclude_gold`, without the passages of its article that hold the answer (the rest of the
+    article stays: same entities, no answer). Each row keeps the best sentence score and whether
+    it crossed languages, for the calibration."""
     responder = ExtractiveResponder(lib.embedder.encode)
     rows = []
     for q in questions:
-        passages = lib.retrieve(q["question"], 30 if exclude_own else 5)
+        negative = exclude_own or exclude_gold
+        passages = lib.retrieve(q["question"], 30 if negative else 5)
         if exclude_own:
             passages = [p for p in passages if p.source != q.get("source")][:5]
+        elif exclude_gold:
+            passages = [
+                p for p in passages if not (p.source == q.get("source") and holds_answer(p.text, q))
+            ][:5]
         ranked = responder.rank(q["question"], passages)
         a = responder.respond(q["question"], passages)
         text = " ".join(s.text for s in responder.select(ranked)) if ranked else ""
@@ -88,7 +106,8 @@ def answer_rows(
                 "refused": a.refused,
                 "hit": bool(q["answers"]) and not a.refused and contains_all(a.text, q["answers"]),
                 "hit_unrefused": bool(q["answers"]) and contains_all(text, q["answers"]),
-                "answerable": bool(q["answers"]) and not exclude_own,
+                "answerable": bool(q["answers"]) and not negative,
+                "on_topic": exclude_gold,
                 "chars": len(" ".join(c.quote for c in a.citations)),
                 "sentences": len(a.citations),
                 "best": ranked[0].score if ranked else -1.0,
@@ -162,7 +181,8 @@ def main() -> None:
             qs = load(XQUAD / f"questions.{lang}.jsonl")
             rows[f"xquad {lang}"] = answer_rows(xq, qs)
             rows[f"xquad {lang}, other-article negatives"] = answer_rows(xq, qs, exclude_own=True)
-        calibration = thresholds([r for rs in rows.values() for r in rs])
+            rows[f"xquad {lang}, on-topic negatives"] = answer_rows(xq, qs, exclude_gold=True)
+        calibration = thresholds([r for rs in rows.values() for r in rs if not r["on_topic"]])
         if args.calibrate:
             print("\n".join(calibration))
             return

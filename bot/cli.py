@@ -99,8 +99,9 @@ def _library(settings: Settings) -> Any:
 def _ingest(library: Any, paths: list[Path] | None) -> Any:
     from index.ingest import count_files
 
-    total = count_files(paths or library.default_roots(), library.sources_dir)
-    return library.ingest(paths, progress=progress_bar(total, "Indexing"))
+    with library.lock:  # a busy index is refused before any progress bar is drawn
+        total = count_files(paths or library.default_roots(), library.sources_dir)
+        return library.ingest(paths, progress=progress_bar(total, "Indexing"))
 
 
 @cli.command()
@@ -123,13 +124,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
 @handle_errors
 def ask(settings: Settings, question: str, as_json: bool) -> None:
     """Answer one question from the sources, with citations."""
-    from bot.service import Answerer
-
-    library = _library(settings)
-    if library.is_empty() or library.rebuilt_from:
-        click.echo("The index is empty; indexing the sources first.", err=True)
-        _ingest(library, None)
-    answerer = Answerer.from_settings(settings, library=library)
+    answerer = _answerer(settings, question)
     answer = asyncio.run(answerer.ask("cli", question, remember=False))
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
@@ -137,15 +132,19 @@ def ask(settings: Settings, question: str, as_json: bool) -> None:
         click.echo(render_answer(answer))
 
 
-def _answerer(settings: Settings) -> Any:
-    """The answering service over an index that is ingested first if empty."""
+def _answerer(settings: Settings, question: str | None = None) -> Any:
+    """The answering service over an index that is ingested first if empty. A `question` is
+    checked before any indexing, so a bad one fails at once."""
     from bot.service import Answerer
 
     library = _library(settings)
+    answerer = Answerer.from_settings(settings, library=library)
+    if question is not None:
+        answerer.clean_question(question)
     if library.is_empty() or library.rebuilt_from:
         click.echo("The index is empty; indexing the sources first.", err=True)
         _ingest(library, None)
-    return Answerer.from_settings(settings, library=library)
+    return answerer
 
 
 @cli.command()

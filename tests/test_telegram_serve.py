@@ -79,3 +79,42 @@ def test_serve_without_token_is_one_line_error(tmp_path: Path):
                          text=True, timeout=60)
     assert run.returncode == 1
     assert run.stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in run.stderr
+
+
+def test_sigterm_while_answering_finishes_in_flight_answers(tmp_path: Path):
+    """SIGTERM with questions in flight: each fetched question is answered, then a clean exit."""
+    env = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("CITEBOT_", "TELEGRAM_", "OPENAI_"))
+    }
+    env |= {
+        "PYTHONPATH": str(REPO),
+        "CITEBOT_DATA_DIR": str(tmp_path / "data"),
+        "CITEBOT_SOURCES_DIR": str(SEEDS),
+    }
+    chats = [401, 402, 403, 404]
+    with FakeBotAPI() as fake:
+        env |= {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_BASE_URL": fake.base_url}
+        proc = subprocess.Popen(
+            [*CITEBOT, "serve"], cwd=tmp_path, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            fake.wait_for(lambda: fake.calls_of("getUpdates") or proc.poll() is not None, 90)
+            assert proc.poll() is None, "serve exited early"
+            for chat in chats:
+                fake.send_text(chat, "When did Zhidou go bankrupt?")
+            fake.wait_for(lambda: fake.calls_of("sendChatAction"), 30)  # answering has begun
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        fetched = {int(c.params["chat_id"]) for c in fake.calls_of("sendChatAction")}
+        assert fetched, "no question was in flight"
+        for chat in fetched:
+            [reply] = fake.sent(chat)
+            assert "2019" in reply["text"]
+    assert proc.returncode == 0, stderr[-2000:]
+    assert "Traceback" not in stderr

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import REPO, SEED_FILE, SEEDS
-
-CITEBOT = [sys.executable, "-m", "bot.cli"]
+from tests.clirun import CITEBOT, citebot_env
+from tests.conftest import SEED_FILE, SEEDS
 
 
 def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Run citebot in `tmp_path` (no .env there) with its own data dir."""
-    full_env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CITEBOT_", "OPENAI_", "TELEGRAM_"))
-    }
-    full_env |= {"CITEBOT_DATA_DIR": str(tmp_path / "data"), "CITEBOT_SOURCES_DIR": str(SEEDS)}
-    full_env |= {"PYTHONPATH": str(REPO)} | env
     return subprocess.run(
-        CITEBOT + args, cwd=tmp_path, env=full_env, capture_output=True, text=True, timeout=120
+        CITEBOT + args, cwd=tmp_path, env=citebot_env(tmp_path / "data", SEEDS, **env),
+        capture_output=True, text=True, timeout=120,
     )
 
 

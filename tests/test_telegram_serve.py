@@ -3,34 +3,22 @@ writer (/reindex works, a CLI ingest is told what to do), and never logs the tok
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.clirun import CITEBOT, citebot_env
 from tests.conftest import SEEDS
 from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
-
-CITEBOT = [sys.executable, "-m", "bot.cli"]
-REPO = Path(__file__).resolve().parents[1]
 
 
 def test_citebot_serve_end_to_end(tmp_path: Path):
     sources = tmp_path / "sources"
     shutil.copytree(SEEDS, sources)
-    env = {
-        k: v for k, v in os.environ.items()
-        if not k.startswith(("CITEBOT_", "TELEGRAM_", "OPENAI_"))
-    }
-    env |= {
-        "PYTHONPATH": str(REPO),
-        "CITEBOT_DATA_DIR": str(tmp_path / "data"),
-        "CITEBOT_SOURCES_DIR": str(sources),
-        "CITEBOT_ADMIN_IDS": "7",
-        "CITEBOT_LOG_LEVEL": "DEBUG",
-    }
+    env = citebot_env(
+        tmp_path / "data", sources, CITEBOT_ADMIN_IDS="7", CITEBOT_LOG_LEVEL="DEBUG"
+    )
     with FakeBotAPI() as fake:
         env |= {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_BASE_URL": fake.base_url}
         proc = subprocess.Popen(
@@ -73,8 +61,7 @@ def test_citebot_serve_end_to_end(tmp_path: Path):
 
 
 def test_serve_without_token_is_one_line_error(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CITEBOT_", "TELEGRAM_"))}
-    env |= {"PYTHONPATH": str(REPO), "CITEBOT_DATA_DIR": str(tmp_path)}
+    env = citebot_env(tmp_path)
     run = subprocess.run([*CITEBOT, "serve"], cwd=tmp_path, env=env, capture_output=True,
                          text=True, timeout=60)
     assert run.returncode == 1
@@ -83,15 +70,7 @@ def test_serve_without_token_is_one_line_error(tmp_path: Path):
 
 def test_sigterm_while_answering_finishes_in_flight_answers(tmp_path: Path):
     """SIGTERM with questions in flight: each fetched question is answered, then a clean exit."""
-    env = {
-        k: v for k, v in os.environ.items()
-        if not k.startswith(("CITEBOT_", "TELEGRAM_", "OPENAI_"))
-    }
-    env |= {
-        "PYTHONPATH": str(REPO),
-        "CITEBOT_DATA_DIR": str(tmp_path / "data"),
-        "CITEBOT_SOURCES_DIR": str(SEEDS),
-    }
+    env = citebot_env(tmp_path / "data", SEEDS)
     chats = [401, 402, 403, 404]
     with FakeBotAPI() as fake:
         env |= {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_BASE_URL": fake.base_url}

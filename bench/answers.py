@@ -31,7 +31,7 @@ import numpy as np
 
 from bot.extractive import THRESHOLD_CROSS, THRESHOLD_SAME, ExtractiveResponder, is_russian
 from bot.service import Answerer
-from common.settings import Settings
+from bot.settings import Settings
 from index.library import IndexLibrary
 from tests.conftest import REPO, SEEDS
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.evaluation import Question, first_relevant, load_questions
-from common.settings import Settings
+from bot.settings import Settings
 from index.embedding import Usem3Embedding
 from index.types import Passage
 

@@ -77,7 +77,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     args = ap.parse_args()
 
-    from common.settings import Settings
+    from bot.settings import Settings
     from index.embedding import Usem3Embedding
     from index.library import IndexLibrary
 

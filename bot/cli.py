@@ -16,8 +16,8 @@ from pydantic import ValidationError
 
 from bot.logs import setup_logging
 from bot.render_text import render_answer, render_report, render_stats
-from common.errors import CitebotError
-from common.settings import Settings
+from bot.settings import Settings
+from index.errors import CitebotError
 
 log = logging.getLogger("citebot.cli")
 F = TypeVar("F", bound=Callable[..., Any])

@@ -19,8 +19,8 @@ from openai import AsyncOpenAI
 
 from bot.citations import CheckedText, check_citations
 from bot.prompts import Prompts, fence_passages, language_of
-from common.errors import LLMError
-from common.settings import Settings
+from bot.settings import Settings
+from index.errors import LLMError
 from index.types import Passage
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from common.settings import Settings
+from bot.settings import Settings
 
 _TOKEN_RE = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b")  # Telegram bot token shape
 _KEY_RE = re.compile(r"\bsk-[A-Za-z0-9_-]{8,}\b")  # OpenAI-style key shape

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.errors import ConfigError
+from index.errors import ConfigError
 from index.types import Passage
 
 REQUIRED: dict[str, frozenset[str]] = {

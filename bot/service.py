@@ -18,9 +18,9 @@ from bot.extractive import ExtractiveResponder
 from bot.llm import LLMClient, LLMWriter
 from bot.memory import ConversationMemory, Turn, entities, rewrite_follow_up
 from bot.prompts import Prompts, language_of
+from bot.settings import Settings
 from bot.types import Answer
-from common.errors import InputError, LLMError
-from common.settings import Settings
+from index.errors import InputError, LLMError
 from index.types import IndexStats, IngestReport, Passage
 
 log = logging.getLogger(__name__)

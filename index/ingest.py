@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from common.errors import LoaderError
 from index.chunking import chunk_document
+from index.errors import LoaderError
 from index.loaders import SUPPORTED, file_hash, load
 from index.store import ChromaStore, ChunkRecord, DocumentChunks
 from index.types import IngestReport

@@ -8,9 +8,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from common.errors import IndexCorruptError
-from common.settings import Settings
+from index.config import IndexConfig
 from index.embedding import MODEL_NAME, Usem3Embedding
+from index.errors import IndexCorruptError
 from index.ingest import DocInfo, Ingestor, Progress
 from index.lock import WriterLock
 from index.manifest import discard_manifest, load_manifest, manifest_path, save_manifest
@@ -54,7 +54,7 @@ class IndexLibrary:
     @classmethod
     def from_settings(
         cls,
-        settings: Settings,
+        settings: IndexConfig,
         embedder: Usem3Embedding | None = None,
         *,
         as_writer: bool = False,
@@ -243,7 +243,7 @@ def _try_bump(store: ChromaStore) -> None:
         log.info("could not renew the index version stamp: %s", exc)
 
 
-def _reopen_fresh(settings: Settings) -> tuple[ChromaStore, Path]:
+def _reopen_fresh(settings: IndexConfig) -> tuple[ChromaStore, Path]:
     """Set the unreadable embedded store aside and open an empty one in its place."""
     from chromadb.api.client import SharedSystemClient
 

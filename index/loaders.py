@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common.errors import LoaderError
+from index.errors import LoaderError
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 MAX_FILE_BYTES = 50 * 1024 * 1024

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from common.errors import IndexBusyError
+from index.errors import IndexBusyError
 
 LOCK_NAME = "writer.lock"
 

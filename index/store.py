@@ -19,8 +19,8 @@ from chromadb.errors import ChromaError, NotFoundError
 from llama_index.core.vector_stores.types import VectorStoreQuery
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from common.errors import ConfigError, IndexCorruptError, StoreUnavailableError
 from index.chunking import Chunk
+from index.errors import ConfigError, IndexCorruptError, StoreUnavailableError
 from index.records import ChunkRecord, DocumentChunks, record_from, to_nodes
 from index.remote import describe, set_timeout
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from common.settings import Settings
+from bot.settings import Settings
 from index.embedding import Usem3Embedding
 from index.library import IndexLibrary
 from tests.chroma_server import ChromaServer

@@ -16,7 +16,7 @@ from typing import Any
 
 def run_once(embedder: Any = None) -> None:
     """Open, ingest, retrieve once."""
-    from common.settings import Settings
+    from bot.settings import Settings
     from index.library import IndexLibrary
 
     library = IndexLibrary.from_settings(Settings(_env_file=None), embedder=embedder)  # type: ignore[call-arg]

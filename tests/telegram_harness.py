@@ -10,8 +10,8 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.service import Answerer
+from bot.settings import Settings
 from bot.telegram.app import build_application
-from common.settings import Settings
 from index.library import IndexLibrary
 from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
 

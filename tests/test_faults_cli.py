@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.service import Answerer
-from common.errors import InputError
+from index.errors import InputError
 from index.library import IndexLibrary
 from tests.chroma_server import free_port
 from tests.clirun import citebot, one_line_error

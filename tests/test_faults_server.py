@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.service import Answerer
-from common.errors import StoreUnavailableError
 from index.embedding import Usem3Embedding
+from index.errors import StoreUnavailableError
 from index.library import IndexLibrary
 from tests.chroma_server import ChromaServer, free_port
 from tests.clirun import citebot, one_line_error

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from common.errors import IndexBusyError
+from index.errors import IndexBusyError
 from index.library import IndexLibrary
 from index.lock import WriterLock
 from tests.conftest import SEED_FILE, SEEDS

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from common.errors import LoaderError
 from index.chunking import chunk_document, split_sentences
+from index.errors import LoaderError
 from index.loaders import load
 from tests.conftest import SEED_FILE, SEEDS
 from tests.docs import write_docx, write_pdf

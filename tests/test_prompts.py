@@ -9,7 +9,7 @@ import pytest
 
 from bot.prompts import Prompts, fence_passages, language_of
 from bot.service import Answerer
-from common.errors import ConfigError
+from index.errors import ConfigError
 from index.library import IndexLibrary
 from index.types import Passage
 from tests.conftest import REPO, make_settings

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from common.settings import Settings
+from bot.settings import Settings
 from tests.conftest import REPO
 
 

@@ -10,11 +10,11 @@ import logging
 import pytest
 from telegram import Bot
 
+from bot.settings import Settings
 from bot.telegram.access import Access, GroupLoad, SlidingWindow
 from bot.telegram.app import check_token, protect_logs, serve
 from bot.telegram.delivery import StreamingReply, Target
-from common.errors import ConfigError
-from common.settings import Settings
+from index.errors import ConfigError
 from tests.conftest import SEEDS
 from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
 

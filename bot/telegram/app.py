@@ -25,13 +25,13 @@ from telegram.ext import (
 
 from bot.logs import RedactingFilter
 from bot.service import Answerer
+from bot.settings import Settings
 from bot.telegram.deps import BotDeps
 from bot.telegram.guard import Gate, on_error
 from bot.telegram.handlers import Handlers
 from bot.telegram.subscriptions import Subscriptions
 from bot.telegram.watch import SourceWatcher
-from common.errors import CitebotError, ConfigError
-from common.settings import Settings
+from index.errors import CitebotError, ConfigError
 
 log = logging.getLogger(__name__)
 TOKEN_FORMAT = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")

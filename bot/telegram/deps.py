@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.service import Answerer
+from bot.settings import Settings
 from bot.telegram.access import Access, GroupLoad, SlidingWindow
-from common.settings import Settings
 
 
 def answer_slots(answerer: Answerer) -> int:

@@ -13,7 +13,7 @@ from bot.telegram import threads
 from bot.telegram.delivery import ChatGone
 from bot.telegram.deps import BotDeps
 from bot.telegram.handlers import reply
-from common.errors import CitebotError
+from index.errors import CitebotError
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE

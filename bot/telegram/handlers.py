@@ -14,7 +14,7 @@ from bot.telegram.delivery import StreamingReply, Target, send_chunks, typing
 from bot.telegram.deps import BotDeps
 from bot.telegram.render import render_answer, render_plain, render_sources
 from bot.types import Answer
-from common.errors import CitebotError
+from index.errors import CitebotError
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE

@@ -17,7 +17,7 @@ from bot.telegram.delivery import ChatGone, Target, send_chunks
 from bot.telegram.deps import BotDeps
 from bot.telegram.handlers import reply
 from bot.telegram.render import render_answer, render_plain
-from common.errors import CitebotError
+from index.errors import CitebotError
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE

@@ -10,7 +10,7 @@ from pathlib import Path
 from telegram.ext import ContextTypes
 
 from bot.telegram.deps import BotDeps
-from common.errors import CitebotError
+from index.errors import CitebotError
 
 log = logging.getLogger(__name__)
 Fingerprint = tuple[tuple[str, int, int], ...]

@@ -8,7 +8,8 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+"""Installed as the `prompts` package (package data), so it is found from any working directory."""
 
 
 class Settings(BaseSettings):
@@ -23,7 +24,7 @@ class Settings(BaseSettings):
     sources_dir: Path = Path("seeds")
     chroma_url: str = ""
     collection: str = "citebot"
-    prompts_dir: Path = REPO_ROOT / "prompts"
+    prompts_dir: Path = PROMPTS_DIR
 
     # --- retrieval and answers ---
     top_k: int = Field(default=5, ge=1, le=50)

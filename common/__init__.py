@@ -1,1 +1,0 @@
-"""Pieces shared by `index/` and `bot/`: settings and the error hierarchy."""

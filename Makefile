@@ -17,12 +17,14 @@ install: $(BIN)/.installed  ## create .venv and install citebot with its dev too
 ask: install  ## answer $(Q) from seeds/ (indexes on first use)
 	$(BIN)/citebot ask "$(Q)"
 
-test: install  ## lint and run the test suite (starts its own Chroma server)
+test: install  ## lint, type-check and run the test suite (starts its own Chroma server)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: install  ## run the benchmarks and rewrite bench/results/*.md
 	$(BIN)/python -m bench.run_all

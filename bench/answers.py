@@ -32,7 +32,7 @@ import numpy as np
 from bot.extractive import THRESHOLD_CROSS, THRESHOLD_SAME, ExtractiveResponder, is_russian
 from bot.service import Answerer
 from bot.settings import Settings
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from tests.conftest import REPO, SEEDS
 
 EVAL = REPO.parent / "shared" / "eval"
@@ -63,10 +63,10 @@ def contains_all(text: str, facts: list[list[str]]) -> bool:
     return all(any(" ".join(v.lower().split()) in flat for v in fact) for fact in facts)
 
 
-def library(data: Path, name: str, sources: Path) -> IndexLibrary:
+def library(data: Path, name: str, sources: Path) -> SearchIndex:
     """An index of `sources` in `data/name` (ingested if needed)."""
     settings = Settings(_env_file=None, data_dir=data / name, sources_dir=sources)  # type: ignore[call-arg]
-    lib = IndexLibrary.from_settings(settings)
+    lib = SearchIndex.from_settings(settings)
     lib.ingest()
     return lib
 
@@ -78,7 +78,7 @@ def holds_answer(text: str, q: dict[str, Any]) -> bool:
 
 
 def answer_rows(
-    lib: IndexLibrary,
+    lib: SearchIndex,
     questions: list[dict[str, Any]],
     exclude_own: bool = False,
     exclude_gold: bool = False,
@@ -133,7 +133,7 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, float]:
     }
 
 
-async def follow_up_recall(lib: IndexLibrary, rewrite: bool) -> float:
+async def follow_up_recall(lib: SearchIndex, rewrite: bool) -> float:
     """Share of follow-ups answered with the facts, with or without the offline rewrite."""
     found = 0
     with tempfile.TemporaryDirectory() as tmp:

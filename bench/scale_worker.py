@@ -79,7 +79,7 @@ def main() -> None:
 
     from bot.settings import Settings
     from index.embedding import Usem3Embedding
-    from index.library import IndexLibrary
+    from index.search_index import SearchIndex
 
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=args.data, sources_dir=args.sources, chroma_url=args.url,
@@ -90,7 +90,7 @@ def main() -> None:
                                                           settings.chunk_chars)}
     chars = sum(len(p.read_text("utf-8")) for p in args.sources.rglob("*.txt"))
 
-    library = IndexLibrary.from_settings(settings, embedder=embedder)
+    library = SearchIndex.from_settings(settings, embedder=embedder)
     started = time.perf_counter()
     report = library.ingest()
     out["ingest_s"] = time.perf_counter() - started
@@ -98,7 +98,7 @@ def main() -> None:
     out["chunks"] = report.chunks_total
 
     started = time.perf_counter()
-    fresh = IndexLibrary.from_settings(settings, embedder=embedder)  # as a new process would
+    fresh = SearchIndex.from_settings(settings, embedder=embedder)  # as a new process would
     again = fresh.ingest()
     out["reingest_s"] = time.perf_counter() - started
     assert not again.changed, "unchanged re-ingest changed the index"
@@ -111,7 +111,7 @@ def main() -> None:
                           CITEBOT_COLLECTION="scale-bench")
     subprocess.run([*CITEBOT, "ingest"], env=cli_env, capture_output=True, cwd=args.data.parent)
     started = time.perf_counter()  # warm caches above; now the cost of imports alone
-    subprocess.run([sys.executable, "-c", "import bot.cli, index.library, bot.service"],
+    subprocess.run([sys.executable, "-c", "import bot.cli, index.search_index, bot.service"],
                    env=citebot_env(args.data, args.sources), capture_output=True)
     import_s = time.perf_counter() - started
     cli_started = time.perf_counter()

@@ -84,9 +84,9 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 
 def _library(settings: Settings) -> Any:
-    from index.library import IndexLibrary
+    from index.search_index import SearchIndex
 
-    library = IndexLibrary.from_settings(settings)
+    library = SearchIndex.from_settings(settings)
     if library.rebuilt_from:
         click.echo(
             f"The index was unreadable; it was moved to {library.rebuilt_from} and is rebuilt "

@@ -254,7 +254,7 @@ def evaluate(
 
     from bot.service import Answerer
     from index.ingest import count_files
-    from index.library import IndexLibrary
+    from index.search_index import SearchIndex
 
     questions = load_questions(questions_path)
     with tempfile.TemporaryDirectory(prefix="citebot-eval-") as tmp:
@@ -265,7 +265,7 @@ def evaluate(
             )
             library = None
         if library is None:
-            library = IndexLibrary.from_settings(settings)
+            library = SearchIndex.from_settings(settings)
         ingest_s = None
         if corpus is not None or library.is_empty():
             cb = None

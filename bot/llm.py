@@ -92,7 +92,9 @@ class LLMClient:
         client = AsyncOpenAI(
             api_key=settings.openai_api_key.get_secret_value(),
             base_url=settings.openai_base_url or None,
-            timeout=httpx.Timeout(settings.llm_timeout_s, connect=min(5.0, settings.llm_timeout_s)),
+            timeout=openai.Timeout(
+                settings.llm_timeout_s, connect=min(5.0, settings.llm_timeout_s)
+            ),
             max_retries=settings.llm_retries,
         )
         return cls(
@@ -155,7 +157,7 @@ class LLMClient:
         )
         text = ""
         sent = 0
-        async for chunk in stream:
+        async for chunk in stream:  # type: ignore[union-attr]
             if not chunk.choices:
                 continue
             text += chunk.choices[0].delta.content or ""

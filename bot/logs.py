@@ -64,7 +64,9 @@ def setup_logging(settings: Settings, verbose: bool = False) -> Path | None:
     log_path: Path | None = settings.data_dir / "citebot.log"
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(log_path, maxBytes=5_000_000, backupCount=2, encoding="utf-8")
+        handler = RotatingFileHandler(
+            settings.data_dir / "citebot.log", maxBytes=5_000_000, backupCount=2, encoding="utf-8"
+        )
         handler.setLevel(logging.DEBUG if verbose else logging.INFO)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler.addFilter(redact)

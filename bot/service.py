@@ -80,9 +80,9 @@ class Answerer:
         """Build the service and its collaborators; broken prompt files fail here."""
         prompts = Prompts.load(settings.prompts_dir)
         if library is None:
-            from index.library import IndexLibrary
+            from index.search_index import SearchIndex
 
-            library = IndexLibrary.from_settings(settings)
+            library = SearchIndex.from_settings(settings)
         encode = library.embedder.encode
         threshold = settings.refusal_threshold
         client = LLMClient.from_settings(settings)

@@ -32,9 +32,9 @@ def fuse(
 ) -> np.ndarray:
     """Fused score of every chunk: dense (a cosine) plus lexical lifts."""
     w = weights
-    known = float(lexical.get("known", 0.0))  # type: ignore[arg-type]
+    known = float(np.asarray(lexical.get("known", 0.0)))
     score = (1 - w.sentence) * passage_cos + w.sentence * sentence_cos
-    if len(score) and len(lexical.get("words", ())):  # type: ignore[arg-type]
+    if len(score) and np.asarray(lexical.get("words", ())).size:
         score = score + w.words * np.asarray(lexical["words"])
         score = score + w.sentence_words * np.asarray(lexical["sents"])
         score = score + w.names * (1.0 - known) * np.asarray(lexical["names"])

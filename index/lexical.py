@@ -159,12 +159,12 @@ class LexicalIndex:
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        arrays = {}
+        arrays: dict[str, np.ndarray] = {}
         vocabs = {}
         for name, fld in self.fields.items():
             arrays |= {f"{name}_term": fld.term, f"{name}_doc": fld.doc, f"{name}_tf": fld.tf}
             vocabs[name] = sorted(fld.vocab, key=fld.vocab.__getitem__)
-        np.savez(tmp / "postings.npz", owner=self.owner, **arrays)
+        np.savez(tmp / "postings.npz", owner=self.owner, **arrays)  # type: ignore[arg-type]
         meta = {"format": FORMAT, "ids": self.ids, "vocab": vocabs, "forms": self.forms}
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         old = folder.with_name(folder.name + ".old")

@@ -16,12 +16,13 @@ from urllib.parse import urlparse
 import httpx
 import numpy as np
 from chromadb.errors import ChromaError, NotFoundError
+from llama_index.core.schema import BaseNode
 from llama_index.core.vector_stores.types import VectorStoreQuery
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from index.chunk_records import ChunkRecord, DocumentChunks, record_from, to_nodes
 from index.chunking import Chunk
 from index.errors import ConfigError, IndexCorruptError, StoreUnavailableError
-from index.records import ChunkRecord, DocumentChunks, record_from, to_nodes
 from index.remote import describe, set_timeout
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,7 @@ class ChromaStore:
     def add_many(self, docs: list[DocumentChunks]) -> None:
         """Store several documents in one write: each write costs a commit (~40 ms embedded),
         so one per file would dominate ingest at scale."""
-        nodes = [node for doc in docs for node in to_nodes(doc)]
+        nodes: list[BaseNode] = [node for doc in docs for node in to_nodes(doc)]
         if nodes:
             self.vector_store.add(nodes)
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot.settings import Settings
 from index.embedding import Usem3Embedding
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from tests.chroma_server import ChromaServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,10 +44,10 @@ def embedder() -> Usem3Embedding:
 @pytest.fixture(scope="session")
 def seed_library(
     tmp_path_factory: pytest.TempPathFactory, embedder: Usem3Embedding
-) -> Iterator[IndexLibrary]:
+) -> Iterator[SearchIndex]:
     """The seed article indexed once in a session-wide temporary data dir. Read-only for tests."""
     settings = make_settings(tmp_path_factory.mktemp("seed-data"))
-    library = IndexLibrary.from_settings(settings, embedder=embedder)
+    library = SearchIndex.from_settings(settings, embedder=embedder)
     library.ingest()
     yield library
 
@@ -56,9 +56,9 @@ def seed_library(
 def library_factory(embedder: Usem3Embedding, tmp_path: Path):  # type: ignore[no-untyped-def]
     """Build a fresh library over a given sources folder in this test's temp dir."""
 
-    def build(sources: Path, **kw: object) -> IndexLibrary:
+    def build(sources: Path, **kw: object) -> SearchIndex:
         settings = make_settings(tmp_path / "data", sources, **kw)
-        return IndexLibrary.from_settings(settings, embedder=embedder)
+        return SearchIndex.from_settings(settings, embedder=embedder)
 
     return build
 
@@ -67,7 +67,7 @@ def library_factory(embedder: Usem3Embedding, tmp_path: Path):  # type: ignore[n
 
 
 @pytest.fixture
-async def tg(seed_library: IndexLibrary, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def tg(seed_library: SearchIndex, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A fake Bot API server plus a harness that runs the real bot against it."""
     from tests.fake_bot_api import FakeBotAPI
     from tests.telegram_harness import BotHarness

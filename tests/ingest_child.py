@@ -17,9 +17,9 @@ from typing import Any
 def run_once(embedder: Any = None) -> None:
     """Open, ingest, retrieve once."""
     from bot.settings import Settings
-    from index.library import IndexLibrary
+    from index.search_index import SearchIndex
 
-    library = IndexLibrary.from_settings(Settings(_env_file=None), embedder=embedder)  # type: ignore[call-arg]
+    library = SearchIndex.from_settings(Settings(_env_file=None), embedder=embedder)  # type: ignore[call-arg]
     print("open", flush=True)
 
     hold = os.environ.get("CITEBOT_TEST_HOLD_AFTER_FILE") == "1"
@@ -41,7 +41,7 @@ def fork_server() -> None:
     import chromadb  # noqa: F401  (imported before forking: the point of the fork server)
 
     from index.embedding import Usem3Embedding
-    from index.library import IndexLibrary  # noqa: F401
+    from index.search_index import SearchIndex  # noqa: F401
 
     embedder = Usem3Embedding()
     embedder.encode(["warm up"])

@@ -12,7 +12,7 @@ from telegram.ext import Application
 from bot.service import Answerer
 from bot.settings import Settings
 from bot.telegram.app import build_application
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
 
 GROUP = -500
@@ -22,7 +22,7 @@ BOT_NAME = "citebot_test_bot"
 class BotHarness:
     """Starts and stops the bot in-process; waits for what the fake Bot API receives."""
 
-    def __init__(self, fake: FakeBotAPI, data_dir: Path, library: IndexLibrary) -> None:
+    def __init__(self, fake: FakeBotAPI, data_dir: Path, library: SearchIndex) -> None:
         self.fake = fake
         self.data_dir = data_dir
         self.library = library

@@ -11,7 +11,7 @@ import pytest
 
 from bot.service import Answerer
 from bot.types import Answer
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from tests.conftest import DATA, SEED_FILE, make_settings
 from tests.fake_openai import FakeOpenAI
 from tests.test_llm_answers import documents, llm_answerer
@@ -34,7 +34,7 @@ def assert_citations_valid(answer: Answer) -> None:
 
 
 @pytest.fixture(scope="module")
-def seed_answers(seed_library: IndexLibrary, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def seed_answers(seed_library: SearchIndex, tmp_path_factory: pytest.TempPathFactory) -> dict:
     import asyncio
 
     settings = make_settings(tmp_path_factory.mktemp("answers"))
@@ -68,7 +68,7 @@ def test_answer_recall_on_the_dev_questions(seed_answers: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def injected_library(tmp_path_factory: pytest.TempPathFactory, embedder: object) -> IndexLibrary:
+def injected_library(tmp_path_factory: pytest.TempPathFactory, embedder: object) -> SearchIndex:
     sources = tmp_path_factory.mktemp("injected-sources")
     (sources / "bridge.txt").write_text(
         "The Lumen bridge over the Varna river was opened in 1998 by the city council.\n\n"
@@ -77,13 +77,13 @@ def injected_library(tmp_path_factory: pytest.TempPathFactory, embedder: object)
         "utf-8",
     )
     settings = make_settings(tmp_path_factory.mktemp("injected-data"), sources)
-    library = IndexLibrary.from_settings(settings, embedder=embedder)  # type: ignore[arg-type]
+    library = SearchIndex.from_settings(settings, embedder=embedder)  # type: ignore[arg-type]
     library.ingest()
     return library
 
 
 async def test_offline_does_not_obey_instructions_in_documents(
-    tmp_path: Path, injected_library: IndexLibrary
+    tmp_path: Path, injected_library: SearchIndex
 ) -> None:
     answerer = Answerer.from_settings(make_settings(tmp_path / "d"), library=injected_library)
     answer = await answerer.ask("x", "When was the Lumen bridge opened?")
@@ -93,7 +93,7 @@ async def test_offline_does_not_obey_instructions_in_documents(
 
 
 async def test_llm_prompt_fences_instructions_in_documents_as_data(
-    tmp_path: Path, injected_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, injected_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.reply("PWNED")
     answerer = llm_answerer(tmp_path, injected_library, fake_openai)

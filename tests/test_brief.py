@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.service import Answerer
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from tests.conftest import SEED_FILE, make_settings
 from tests.fake_openai import FakeOpenAI, Step
 from tests.test_llm_answers import documents, llm_answerer
 
 
 async def test_offline_brief_covers_the_distinct_stories(
-    tmp_path: Path, seed_library: IndexLibrary
+    tmp_path: Path, seed_library: SearchIndex
 ) -> None:
     answerer = Answerer.from_settings(make_settings(tmp_path / "data"), library=seed_library)
     brief = await answerer.brief()
@@ -30,7 +30,7 @@ async def test_offline_brief_covers_the_distinct_stories(
 
 
 async def test_offline_brief_on_a_topic_leads_with_it(
-    tmp_path: Path, seed_library: IndexLibrary
+    tmp_path: Path, seed_library: SearchIndex
 ) -> None:
     answerer = Answerer.from_settings(make_settings(tmp_path / "data"), library=seed_library)
     brief = await answerer.brief("Haima")
@@ -39,7 +39,7 @@ async def test_offline_brief_on_a_topic_leads_with_it(
 
 
 async def test_llm_brief_is_checked(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     def reply(body: dict[str, Any]) -> str:
         docs = documents(body["messages"][-1]["content"])
@@ -56,7 +56,7 @@ async def test_llm_brief_is_checked(
 
 
 async def test_llm_brief_failure_falls_back(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.default = Step("error", status=502)
     answerer = llm_answerer(tmp_path, seed_library, fake_openai)

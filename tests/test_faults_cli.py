@@ -8,7 +8,7 @@ import pytest
 
 from bot.service import Answerer
 from index.errors import InputError
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from tests.chroma_server import free_port
 from tests.clirun import citebot, one_line_error
 from tests.conftest import make_settings
@@ -34,7 +34,7 @@ def test_a_20000_character_question_is_one_clear_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("question", "expected"), QUESTIONS, ids=IDS)
 async def test_unusable_questions_are_refused_clearly(
-    seed_library: IndexLibrary, question: str, expected: str
+    seed_library: SearchIndex, question: str, expected: str
 ) -> None:
     """What the CLI and the bot both call: a one-line `InputError`, nothing retrieved."""
     answerer = Answerer.from_settings(make_settings(seed_library.data_dir), library=seed_library)

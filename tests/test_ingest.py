@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from index.errors import IndexBusyError
-from index.library import IndexLibrary
 from index.lock import WriterLock
+from index.search_index import SearchIndex
 from tests.conftest import SEED_FILE, SEEDS
 from tests.docs import write_pdf
 
@@ -25,7 +25,7 @@ def sources(tmp_path: Path) -> Path:
     return folder
 
 
-def _ids(library: IndexLibrary) -> set[str]:
+def _ids(library: SearchIndex) -> set[str]:
     return {r.passage.id for r in library.store.records()}
 
 

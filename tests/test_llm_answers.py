@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 
 from bot.service import Answerer
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from tests.conftest import SEED_FILE, make_settings
 from tests.fake_openai import FakeOpenAI, Step
 
 KEY = "sk-test-0123456789-secret"
 
 
-def llm_answerer(tmp_path: Path, library: IndexLibrary, fake: FakeOpenAI, **kw: Any) -> Answerer:
+def llm_answerer(tmp_path: Path, library: SearchIndex, fake: FakeOpenAI, **kw: Any) -> Answerer:
     """An answerer whose LLM is the fake server (short timeout, no retries)."""
     settings = make_settings(
         tmp_path / "data",
@@ -53,7 +53,7 @@ def cite_where(needle: str, sentence: str) -> Any:
 
 
 async def test_llm_answer_is_cited_and_checked(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.reply(cite_where("2019", "Zhidou обанкротилась в 2019 году"))
     answerer = llm_answerer(tmp_path, seed_library, fake_openai)
@@ -65,7 +65,7 @@ async def test_llm_answer_is_cited_and_checked(
 
 
 async def test_what_the_bot_sends(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.reply(cite_where("2019", "Zhidou went bankrupt in 2019"))
     answerer = llm_answerer(tmp_path, seed_library, fake_openai)
@@ -81,7 +81,7 @@ async def test_what_the_bot_sends(
 
 
 async def test_streaming_reaches_on_partial(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     long = "Zhidou, a maker of micro cars, went bankrupt in 2019 and has now restructured"
     fake_openai.reply(cite_where("2019", long))
@@ -99,7 +99,7 @@ async def test_streaming_reaches_on_partial(
 
 
 async def test_invalid_citations_are_removed_and_renumbered(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     def reply(body: dict[str, Any]) -> str:
         docs = documents(body["messages"][-1]["content"])
@@ -116,7 +116,7 @@ async def test_invalid_citations_are_removed_and_renumbered(
 
 
 async def test_reply_without_valid_citation_falls_back_to_extractive(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.reply("Zhidou went bankrupt in 2019 [9].")
     answerer = llm_answerer(tmp_path, seed_library, fake_openai)
@@ -129,7 +129,7 @@ async def test_reply_without_valid_citation_falls_back_to_extractive(
     "step", [Step("error", status=500), Step("error", status=401), Step("garbage", status=200)]
 )
 async def test_server_error_falls_back_with_a_note(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI, step: Step
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI, step: Step
 ) -> None:
     fake_openai.default = step
     answerer = llm_answerer(tmp_path, seed_library, fake_openai)
@@ -141,7 +141,7 @@ async def test_server_error_falls_back_with_a_note(
 
 
 async def test_timeout_falls_back_quickly(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.default = Step("hang", hang_s=3.0)
     answerer = llm_answerer(tmp_path, seed_library, fake_openai, llm_timeout_s=0.5, llm_retries=1)
@@ -153,7 +153,7 @@ async def test_timeout_falls_back_quickly(
 
 
 async def test_circuit_breaker_stops_calling_a_failing_server(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.default = Step("error", status=503)
     answerer = llm_answerer(tmp_path, seed_library, fake_openai, llm_breaker_failures=2)
@@ -166,7 +166,7 @@ async def test_circuit_breaker_stops_calling_a_failing_server(
 
 async def test_api_key_is_never_logged(
     tmp_path: Path,
-    seed_library: IndexLibrary,
+    seed_library: SearchIndex,
     fake_openai: FakeOpenAI,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -178,7 +178,7 @@ async def test_api_key_is_never_logged(
 
 
 async def test_unanswerable_llm_refusal_becomes_extractive_refusal(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.reply("В источниках нет ответа.")
     answerer = llm_answerer(tmp_path, seed_library, fake_openai)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from index.embedding import Usem3Embedding
-from index.library import IndexLibrary
 from index.manifest import load_manifest, manifest_path
+from index.search_index import SearchIndex
 from index.store import ChromaStore
 from tests.conftest import SEEDS, make_settings
 
@@ -24,8 +24,8 @@ def sources(tmp_path: Path) -> Path:
     return folder
 
 
-def _open(tmp_path: Path, sources: Path, embedder: Usem3Embedding) -> IndexLibrary:
-    return IndexLibrary.from_settings(make_settings(tmp_path / "data", sources), embedder=embedder)
+def _open(tmp_path: Path, sources: Path, embedder: Usem3Embedding) -> SearchIndex:
+    return SearchIndex.from_settings(make_settings(tmp_path / "data", sources), embedder=embedder)
 
 
 def test_unchanged_reingest_uses_the_manifest(

@@ -7,14 +7,14 @@ from pathlib import Path
 from bot.memory import ConversationMemory, Turn, entities, is_follow_up, rewrite_follow_up
 from bot.service import Answerer
 from bot.types import Answer, Citation
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from index.types import Passage
 from tests.conftest import make_settings
 from tests.fake_openai import FakeOpenAI
 from tests.test_llm_answers import llm_answerer
 
 
-def offline_answerer(tmp_path: Path, library: IndexLibrary) -> Answerer:
+def offline_answerer(tmp_path: Path, library: SearchIndex) -> Answerer:
     return Answerer.from_settings(make_settings(tmp_path / "data"), library=library)
 
 
@@ -29,7 +29,7 @@ def test_entities_and_follow_up_detection() -> None:
 
 
 async def test_offline_follow_up_carries_the_entity(
-    tmp_path: Path, seed_library: IndexLibrary
+    tmp_path: Path, seed_library: SearchIndex
 ) -> None:
     answerer = offline_answerer(tmp_path, seed_library)
     first = await answerer.ask("u1", "Когда обанкротилась Zhidou?")
@@ -42,7 +42,7 @@ async def test_offline_follow_up_carries_the_entity(
 
 
 async def test_memory_survives_a_restart_and_reset_forgets(
-    tmp_path: Path, seed_library: IndexLibrary
+    tmp_path: Path, seed_library: SearchIndex
 ) -> None:
     answerer = offline_answerer(tmp_path, seed_library)
     answer = await answerer.ask("tg:1", "Кому Haima передала управление и активы?")
@@ -56,7 +56,7 @@ async def test_memory_survives_a_restart_and_reset_forgets(
 
 
 async def test_ask_without_remember_leaves_the_conversation_alone(
-    tmp_path: Path, seed_library: IndexLibrary
+    tmp_path: Path, seed_library: SearchIndex
 ) -> None:
     answerer = offline_answerer(tmp_path, seed_library)
     await answerer.ask("cli", "Когда обанкротилась Zhidou?", remember=False)
@@ -79,7 +79,7 @@ def test_memory_is_bounded_and_tolerates_a_broken_file(tmp_path: Path) -> None:
 
 
 async def test_llm_condenses_the_follow_up_with_history(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     def reply(body: dict) -> str:
         prompt = body["messages"][-1]["content"]
@@ -103,7 +103,7 @@ async def test_llm_condenses_the_follow_up_with_history(
 
 
 async def test_condense_failure_falls_back_to_the_offline_rewrite(
-    tmp_path: Path, seed_library: IndexLibrary, fake_openai: FakeOpenAI
+    tmp_path: Path, seed_library: SearchIndex, fake_openai: FakeOpenAI
 ) -> None:
     from tests.fake_openai import Step
 

@@ -10,7 +10,7 @@ import pytest
 from bot.prompts import Prompts, fence_passages, language_of
 from bot.service import Answerer
 from index.errors import ConfigError
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from index.types import Passage
 from tests.conftest import REPO, make_settings
 
@@ -51,7 +51,7 @@ def test_unknown_placeholder_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_service_start_up_fails_on_broken_prompts(
-    tmp_path: Path, seed_library: IndexLibrary
+    tmp_path: Path, seed_library: SearchIndex
 ) -> None:
     folder = _copy_prompts(tmp_path)
     (folder / "system.txt").write_text("", "utf-8")

@@ -12,7 +12,7 @@ import pytest
 from bot.extractive import relation_support
 from bot.service import Answerer
 from bot.text import relation_terms, sound_keys
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from tests.conftest import make_settings
 
 REFUSED = [
@@ -37,7 +37,7 @@ ANSWERED = [
 
 
 @pytest.fixture
-def answerer(seed_library: IndexLibrary, tmp_path: Path) -> Answerer:
+def answerer(seed_library: SearchIndex, tmp_path: Path) -> Answerer:
     return Answerer.from_settings(make_settings(tmp_path), library=seed_library)
 
 
@@ -68,7 +68,7 @@ def test_relation_terms_leave_out_the_shared_entity() -> None:
     assert "unknownco" in relation_terms("Who runs UnknownCo?", known)
 
 
-def test_relation_support_crosses_languages(seed_library: IndexLibrary) -> None:
+def test_relation_support_crosses_languages(seed_library: SearchIndex) -> None:
     texts = ["Компания обанкротилась в 2019 году.", "Компания выпустит электромобиль в апреле."]
     encode = seed_library.embedder.encode
     support = relation_support(encode, "When did it go bankrupt?", texts, set())

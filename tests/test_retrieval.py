@@ -13,8 +13,8 @@ import pytest
 from index import lexical
 from index.embedding import Usem3Embedding
 from index.lexical import LexicalIndex
-from index.library import IndexLibrary
 from index.multiscale import MultiScaleEncoder
+from index.search_index import SearchIndex
 from index.translit import cross_tokens, normalize_numbers
 from tests.conftest import DATA, make_settings
 
@@ -24,9 +24,9 @@ MINI = DATA / "xquad_mini"  # two XQuAD articles in Russian (Super Bowl 50, Luth
 @pytest.fixture(scope="module")
 def mini_library(
     tmp_path_factory: pytest.TempPathFactory, embedder: Usem3Embedding
-) -> Iterator[IndexLibrary]:
+) -> Iterator[SearchIndex]:
     settings = make_settings(tmp_path_factory.mktemp("mini-data"), MINI, chunk_chars=1000)
-    library = IndexLibrary.from_settings(settings, embedder=embedder)
+    library = SearchIndex.from_settings(settings, embedder=embedder)
     library.ingest()
     yield library
 
@@ -89,7 +89,7 @@ def test_one_pass_gives_passage_and_sentence_vectors(embedder: Usem3Embedding) -
         ("Что Лютер перевел на немецкий язык?", "Библи"),
     ],
 )
-def test_cross_lingual_hybrid_retrieval(mini_library: IndexLibrary, question: str, answer: str
+def test_cross_lingual_hybrid_retrieval(mini_library: SearchIndex, question: str, answer: str
                                         ) -> None:
     top = mini_library.retrieve(question, 3)
     assert answer.lower() in top[0].text.lower(), [p.text[:80] for p in top]
@@ -105,7 +105,7 @@ def test_index_side_data_follows_ingest_incrementally(
     for name in ("article_00.txt", "article_06.txt"):
         shutil.copy(MINI / name, src / name)
     settings = make_settings(tmp_path / "data", src)
-    writer = IndexLibrary.from_settings(settings, embedder=embedder)
+    writer = SearchIndex.from_settings(settings, embedder=embedder)
     writer.ingest()
     folder = writer.sidecar.folder
 
@@ -131,14 +131,14 @@ def test_index_side_data_follows_ingest_incrementally(
     def no_embedding(*_: object) -> None:
         raise AssertionError("sentence vectors were recomputed")
 
-    reader = IndexLibrary.from_settings(settings, embedder=embedder)
+    reader = SearchIndex.from_settings(settings, embedder=embedder)
     monkeypatch.setattr(reader.sidecar.encoder, "encode", no_embedding)
     got = [(p.id, round(p.score, 4)) for p in reader.retrieve("Сколько мешков у Кикли?", 3)]
     want = [(p.id, round(p.score, 4)) for p in writer.retrieve("Сколько мешков у Кикли?", 3)]
     assert got == want
 
 
-def test_unknown_query_words_map_to_corpus_words(mini_library: IndexLibrary) -> None:
+def test_unknown_query_words_map_to_corpus_words(mini_library: SearchIndex) -> None:
     mapper = mini_library.retriever.mapper
     assert mapper is not None
     stems = mapper.mapped_stems("How many career sacks did Jared Allen have?")

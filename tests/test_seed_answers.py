@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.service import Answerer
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from tests.conftest import DATA, SEED_FILE, make_settings
 
 QUESTIONS = [json.loads(line) for line in (DATA / "seed_qa.jsonl").read_text("utf-8").splitlines()]
@@ -16,7 +16,7 @@ ANSWERABLE = [q for q in QUESTIONS if q["answers"]]
 
 
 @pytest.fixture
-def answerer(seed_library: IndexLibrary, tmp_path: Path) -> Answerer:
+def answerer(seed_library: SearchIndex, tmp_path: Path) -> Answerer:
     return Answerer.from_settings(make_settings(tmp_path), library=seed_library)
 
 
@@ -43,7 +43,7 @@ async def test_unanswerable_question_is_refused(answerer: Answerer) -> None:
 
 
 @pytest.mark.parametrize("q", ANSWERABLE, ids=[q["id"] for q in ANSWERABLE])
-def test_dev_question_passage_is_retrieved(seed_library: IndexLibrary, q: dict) -> None:
+def test_dev_question_passage_is_retrieved(seed_library: SearchIndex, q: dict) -> None:
     passages = seed_library.retrieve(q["question"], 3)
     text = " ".join(p.text for p in passages)
     for fact in q["answers"]:

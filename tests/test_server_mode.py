@@ -11,7 +11,7 @@ import pytest
 
 from bot.service import Answerer
 from index.embedding import Usem3Embedding
-from index.library import IndexLibrary
+from index.search_index import SearchIndex
 from tests.chroma_server import ChromaServer
 from tests.clirun import citebot
 from tests.conftest import DATA, SEED_FILE, SEEDS
@@ -22,8 +22,8 @@ QUESTIONS = [json.loads(ln) for ln in (DATA / "seed_qa.jsonl").read_text("utf-8"
 
 
 @pytest.fixture
-def server_library(server_settings, embedder: Usem3Embedding) -> IndexLibrary:  # type: ignore[no-untyped-def]
-    library = IndexLibrary.from_settings(server_settings(), embedder=embedder)
+def server_library(server_settings, embedder: Usem3Embedding) -> SearchIndex:  # type: ignore[no-untyped-def]
+    library = SearchIndex.from_settings(server_settings(), embedder=embedder)
     library.ingest()
     return library
 
@@ -47,7 +47,7 @@ def test_cli_ingest_ask_stats_against_the_server(
 
 
 def test_server_results_equal_embedded_results(
-    server_library: IndexLibrary, seed_library: IndexLibrary
+    server_library: SearchIndex, seed_library: SearchIndex
 ) -> None:
     """Same chunks, and the same passages in the same order for every dev question."""
     assert {r.passage.id for r in server_library.records()} == {
@@ -75,8 +75,8 @@ def test_reader_sees_another_process_ingest(
     passages follow (version stamp in the collection metadata), without a restart."""
     sources = tmp_path / "src"
     shutil.copytree(SEEDS, sources)
-    reader = IndexLibrary.from_settings(server_settings(sources, tmp_path / "a"), embedder=embedder)
-    writer = IndexLibrary.from_settings(server_settings(sources, tmp_path / "b"), embedder=embedder)
+    reader = SearchIndex.from_settings(server_settings(sources, tmp_path / "a"), embedder=embedder)
+    writer = SearchIndex.from_settings(server_settings(sources, tmp_path / "b"), embedder=embedder)
     writer.ingest()
     assert all("Квазимодо" not in p.text for p in reader.retrieve("Кто такой Квазимодо?", 3))
     stamp = reader.store.state()[0]
@@ -97,10 +97,10 @@ def test_reader_sees_another_process_ingest(
 
 
 def test_unchanged_reingest_from_a_second_data_dir_writes_nothing(
-    server_library: IndexLibrary, server_settings, embedder: Usem3Embedding, tmp_path: Path
+    server_library: SearchIndex, server_settings, embedder: Usem3Embedding, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     stamp = server_library.store.state()
-    other = IndexLibrary.from_settings(server_settings(data_dir=tmp_path / "x"), embedder=embedder)
+    other = SearchIndex.from_settings(server_settings(data_dir=tmp_path / "x"), embedder=embedder)
     report = other.ingest()
     assert not report.changed and report.unchanged == [SEED_FILE]
     assert server_library.store.state() == stamp  # no writes, no new stamp

@@ -69,7 +69,7 @@ class CitebotRateLimiter(AIORateLimiter):
     """`AIORateLimiter` that retries on `RetryAfter` and lets chat actions ("typing…") through
     unthrottled and unretried, so they never use up a group's ~20 messages a minute."""
 
-    async def process_request(  # type: ignore[override]
+    async def process_request(
         self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str,
         data: dict[str, Any], rate_limit_args: int | None,
     ) -> Any:
@@ -152,7 +152,7 @@ def build_application(settings: Settings, answerer: Answerer) -> Application:
 
 def serve(settings: Settings) -> None:
     """`citebot serve`: open the index as its single writer and run the bot until stopped."""
-    from index.library import IndexLibrary
+    from index.search_index import SearchIndex
 
     check_token(settings)
     if settings.webhook_url:
@@ -164,7 +164,7 @@ def serve(settings: Settings) -> None:
             ) from exc
     # In embedded mode the bot is the index's one writer: the lock is taken before the store is
     # opened and held for the bot's lifetime; /reindex writes under it.
-    library = IndexLibrary.from_settings(settings, as_writer=True)
+    library = SearchIndex.from_settings(settings, as_writer=True)
     try:
         if library.is_empty():
             log.warning("the index is empty; ingesting %s", settings.sources_dir)

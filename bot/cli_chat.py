@@ -80,8 +80,8 @@ class ChatSession:
         """Serve one line; False means quit."""
         if line.startswith("/"):
             return self.command(line.split()[0].lower())
-        lang = pick_language(self.runtime.settings.language,
-                             self.runtime.settings.system_locale, text=line)
+        lang = self.lang = pick_language(self.runtime.settings.language,
+                                         self.runtime.settings.system_locale, text=line)
         try:
             if self.verbose:
                 from bot.cli import show_retrieval

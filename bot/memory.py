@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.state import Turn
-from bot.text import STOP
+from index.text import QUESTION_STOP_WORDS as STOP
 
 __all__ = ["Turn", "entities", "is_follow_up", "rewrite_follow_up"]
 

@@ -12,14 +12,16 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import httpx
-import openai
-from openai import AsyncOpenAI
 
 from bot.citations import CheckedText, check_citations
 from bot.prompts import Prompts, fence_passages, language_of
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # openai is imported only when a model is configured (fast offline start)
+    from openai import AsyncOpenAI
 from index.errors import LLMError
 from index.types import Passage
 
@@ -89,7 +91,9 @@ class LLMClient:
         """The configured client, or None when no API key is set (offline mode)."""
         if not settings.llm_enabled or settings.openai_api_key is None:
             return None
-        client = AsyncOpenAI(
+        import openai
+
+        client = openai.AsyncOpenAI(
             api_key=settings.openai_api_key.get_secret_value(),
             base_url=settings.openai_base_url or None,
             timeout=openai.Timeout(
@@ -108,6 +112,8 @@ class LLMClient:
         """The model's reply to `messages`; streamed through `on_delta` (the text so far)."""
         if self.breaker.open:
             raise LLMError("The language model is paused after repeated failures.")
+        import openai
+
         try:
             async with asyncio.timeout(self.deadline_s):
                 text = await (

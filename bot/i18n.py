@@ -189,6 +189,34 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+# Notes the answering service attaches to an answer (English), sentence by sentence in Russian.
+NOTES_RU: dict[str, str] = {
+    "The language model server could not be reached.":
+        "Сервер языковой модели недоступен.",
+    "The language model timed out.": "Языковая модель не ответила вовремя.",
+    "The language model took too long to answer.": "Языковая модель отвечала слишком долго.",
+    "The language model is paused after repeated failures.":
+        "Языковая модель временно отключена после повторных сбоев.",
+    "The language model returned an empty answer.": "Языковая модель вернула пустой ответ.",
+    "This is the offline answer.": "Это офлайн-ответ.",
+    "This is the offline briefing.": "Это офлайн-сводка.",
+    "The model's briefing had no valid citation.": "В сводке модели не было верных ссылок.",
+    "The language model's answer had no valid citation; this is the offline answer.":
+        "В ответе языковой модели не было верных ссылок; это офлайн-ответ.",
+    "Unsupported statements or citations were removed from the model's answer.":
+        "Из ответа модели удалены неподтверждённые утверждения или ссылки.",
+}
+
+
+def note_text(note: str, lang: str) -> str:
+    """A service note in `lang`: known English sentences are replaced by their translation."""
+    if lang != "ru":
+        return note
+    for english in sorted(NOTES_RU, key=len, reverse=True):
+        note = note.replace(english, NOTES_RU[english])
+    return note
+
+
 def t(key: str, lang: str | None = None, **fields: object) -> str:
     """The message `key` in `lang` (English if unknown), with `fields` filled in."""
     entry = MESSAGES[key]

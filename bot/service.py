@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.briefing import Briefer
+from bot.encode_cache import CachedEncoder
 from bot.extractive import ExtractiveResponder
 from bot.llm import LLMClient, LLMWriter
 from bot.memory import Turn, entities, rewrite_follow_up
@@ -87,7 +88,7 @@ class Answerer:
             from index.search_index import SearchIndex
 
             library = SearchIndex.from_settings(settings)
-        encode = library.embedder.encode
+        encode = CachedEncoder(library.embedder.encode)
         threshold = settings.refusal_threshold
         client = LLMClient.from_settings(settings)
         return cls(

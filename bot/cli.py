@@ -59,10 +59,10 @@ def load_settings() -> Settings:
 
 
 def progress_bar(total: int, desc: str) -> Callable[[str, int], None]:
-    """A stderr progress bar; returns a callback (file name, files done)."""
+    """A stderr progress bar over bytes of sources; returns a callback (file name, bytes done)."""
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
+    bar = tqdm(total=total, desc=desc, unit="B", unit_scale=True, file=sys.stderr, leave=False)
 
     def update(name: str, done: int) -> None:
         bar.set_postfix_str(name[-40:], refresh=False)
@@ -97,10 +97,10 @@ def _library(settings: Settings) -> Any:
 
 
 def _ingest(library: Any, paths: list[Path] | None) -> Any:
-    from index.ingest import count_files
+    from index.ingest import count_bytes
 
     with library.lock:  # a busy index is refused before any progress bar is drawn
-        total = count_files(paths or library.default_roots(), library.sources_dir)
+        total = count_bytes(paths or library.default_roots(), library.sources_dir)
         return library.ingest(paths, progress=progress_bar(total, "Indexing"))
 
 

@@ -253,7 +253,7 @@ def evaluate(
     import tempfile
 
     from bot.service import Answerer
-    from index.ingest import count_files
+    from index.ingest import count_bytes
     from index.search_index import SearchIndex
 
     questions = load_questions(questions_path)
@@ -270,7 +270,7 @@ def evaluate(
         if corpus is not None or library.is_empty():
             cb = None
             if ingest_progress:
-                cb = ingest_progress(count_files(library.default_roots(), library.sources_dir))
+                cb = ingest_progress(count_bytes(library.default_roots(), library.sources_dir))
             started = time.perf_counter()
             library.ingest(progress=cb)
             ingest_s = time.perf_counter() - started

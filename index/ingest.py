@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -11,17 +12,17 @@ from pathlib import Path
 
 import numpy as np
 
-from index.chunking import chunk_document
+from index.chunking import Chunk, chunk_blocks
 from index.errors import LoaderError
-from index.loaders import SUPPORTED, file_hash, load
+from index.parsing import SUPPORTED, ParsedDocument, file_hash, parse
 from index.store import ChromaStore, ChunkRecord, DocumentChunks
 from index.types import IngestReport
 
 log = logging.getLogger(__name__)
 
 Encoder = Callable[[list[str]], np.ndarray]
-Progress = Callable[[str, int], None]  # (file name, files done) -> None
-WRITE_BATCH = 512  # chunks per Chroma write; a crash mid-batch is redone (per-document check)
+Progress = Callable[[str, int], None]  # (file name, bytes of the sources done) -> None
+WRITE_BATCH = 512  # chunks per Chroma write (capped by the store's maximum batch size)
 
 
 @dataclass(frozen=True)
@@ -67,18 +68,36 @@ def discover(root: Path, sources_dir: Path) -> tuple[list[SourceFile], list[tupl
 
 
 def count_files(roots: Iterable[Path], sources_dir: Path) -> int:
-    """How many supported files the roots hold (for a progress bar)."""
+    """How many supported files the roots hold."""
     return sum(len(discover(r, sources_dir)[0]) for r in roots if r.exists())
+
+
+def count_bytes(roots: Iterable[Path], sources_dir: Path) -> int:
+    """How many bytes the supported files under the roots hold (a progress bar's total)."""
+    total = 0
+    for root in roots:
+        if root.exists():
+            for sf in discover(root, sources_dir)[0]:
+                with contextlib.suppress(OSError):
+                    total += sf.path.stat().st_size
+    return total
 
 
 class Ingestor:
     """Loads, chunks, embeds and stores sources; removes what disappeared."""
 
-    def __init__(self, store: ChromaStore, encode: Encoder, chunk_chars: int = 1000) -> None:
+    def __init__(
+        self, store: ChromaStore, encode: Encoder, chunk_chars: int = 1000,
+        batch_size: int = WRITE_BATCH,
+    ) -> None:
         self.store = store
         self.encode = encode
         self.chunk_chars = chunk_chars
+        self.batch_size = max(1, min(batch_size, store.max_batch_size()))
         self._pending: list[DocumentChunks] = []
+        self._wrote_part = False
+        self._done_bytes = 0
+        self._progress: Progress | None = None
         self.indexed: dict[str, DocInfo] = {}
 
     def run(
@@ -106,11 +125,15 @@ class Ingestor:
             found, skipped = discover(root, sources_dir)
             files += found
             report.skipped += skipped
-        for done, sf in enumerate(files, start=1):
+        self._done_bytes = 0
+        self._progress = progress
+        for sf in files:
             seen.add(sf.key)
             self._sync_file(sf, indexed.get(sf.key), report)
+            with contextlib.suppress(OSError):
+                self._done_bytes += sf.path.stat().st_size
             if progress:
-                progress(sf.source, done)
+                progress(sf.source, self._done_bytes)
         self._flush()
         root_names = {str(r) for r in roots}
         for key, info in list(indexed.items()):
@@ -124,7 +147,7 @@ class Ingestor:
 
     def _sync_file(self, sf: SourceFile, current: DocInfo | None, report: IngestReport) -> None:
         try:
-            data_hash = file_hash(sf.path.read_bytes())
+            data_hash = file_hash(sf.path)
         except OSError as exc:
             report.skipped.append((sf.source, f"cannot read ({exc.strerror or exc})"))
             return
@@ -132,30 +155,54 @@ class Ingestor:
             report.unchanged.append(sf.source)
             return
         try:
-            doc = load(sf.path, sf.source)
-            chunks = chunk_document(doc, max_chars=self.chunk_chars)
-        except LoaderError as exc:
-            report.skipped.append((sf.source, str(exc)))
-            if current:  # the file no longer yields text: the index must not keep old text
+            doc = parse(sf.path, sf.source)
+            if current:  # an older or partly written version: replace it
+                self._flush()
                 self.store.delete_source(sf.key)
                 self.indexed.pop(sf.key, None)
-                report.removed.append(sf.source)
+            n = self._stream(sf, doc, data_hash)
+        except LoaderError as exc:
+            report.skipped.append((sf.source, str(exc)))
+            self._pending = [d for d in self._pending if d.doc_key != sf.key]
+            if current or self._wrote_part:  # the index must not keep old or partial text
+                self.store.delete_source(sf.key)
+                self.indexed.pop(sf.key, None)
+                if current:
+                    report.removed.append(sf.source)
             return
-        vectors = self.encode([c.text for c in chunks])
-        if current:  # an older or partly written version: replace it (a new file has nothing)
-            self.store.delete_source(sf.key)
-        self._pending.append(DocumentChunks(chunks, vectors, doc.file_hash, sf.key, sf.root))
-        n = len(chunks)
-        self.indexed[sf.key] = DocInfo(sf.source, sf.root, doc.file_hash, n, n, {doc.file_hash})
-        if sum(len(d.chunks) for d in self._pending) >= WRITE_BATCH:
-            self._flush()
+        self.indexed[sf.key] = DocInfo(sf.source, sf.root, data_hash, n, n, {data_hash})
         (report.updated if current else report.added).append(sf.source)
-        report.chunks_written += len(chunks)
+        report.chunks_written += n
+
+    def _stream(self, sf: SourceFile, doc: ParsedDocument, data_hash: str) -> int:
+        """Parse, chunk, embed and buffer one document batch by batch; the last batch carries
+        the chunk total, so a document cut short by a crash is seen as incomplete."""
+        self._wrote_part = False
+        batch: list[Chunk] = []
+        n = 0
+        size = self.batch_size
+        for chunk in chunk_blocks(doc.blocks(), sf.source, max_chars=self.chunk_chars):
+            batch.append(chunk)
+            n += 1
+            if len(batch) > size:  # keep one back: the last batch must not be empty
+                self._buffer(sf, batch[:size], data_hash, 0)
+                batch = batch[size:]
+                if self._progress:
+                    self._progress(sf.source, self._done_bytes + doc.bytes_read)
+        self._buffer(sf, batch, data_hash, n)
+        return n
+
+    def _buffer(self, sf: SourceFile, chunks: list[Chunk], data_hash: str, total: int) -> None:
+        vectors = self.encode([c.context for c in chunks])
+        self._pending.append(DocumentChunks(chunks, vectors, data_hash, sf.key, sf.root, total))
+        if sum(len(d.chunks) for d in self._pending) >= self.batch_size:
+            self._flush()
 
     def _flush(self) -> None:
-        """Write the buffered documents in one Chroma call."""
+        """Write the buffered chunks (the store splits them to its maximum batch size)."""
         if self._pending:
             self.store.add_many(self._pending)
+            self._wrote_part = True
             self._pending = []
 
 
@@ -183,6 +230,9 @@ def _indexed_documents(records: list[ChunkRecord]) -> dict[str, DocInfo]:
         info = docs.get(key)
         if info is None:
             info = docs[key] = DocInfo(r.passage.source, r.root, r.file_hash, r.n_chunks, 0, set())
+        info.n_chunks = max(info.n_chunks, r.n_chunks)  # only a document's last batch has it
+        if r.n_chunks:
+            info.file_hash = r.file_hash
         info.count += 1
         info.hashes.add(r.file_hash)
     return docs

@@ -24,7 +24,7 @@ import numpy as np
 import Stemmer
 
 from index.bm25 import Bm25Field
-from index.chunking import sentence_spans
+from index.splitting import sentence_spans
 from index.translit import cross_tokens, normalize_numbers
 
 log = logging.getLogger(__name__)

@@ -12,12 +12,20 @@ class Passage:
     id: str
     text: str
     source: str  # path relative to the sources folder, e.g. "000_b6104577f47c4be2.txt"
-    locator: str  # human locator: "¶3", "p. 2, ¶1"
+    locator: str  # human locator: "¶3", "§ 3.2 Sick leave, ¶2", "p. 2, ¶1", "p. 3, table 1, row 4"
     start: int  # character offset of `text` in the document's extracted text
     end: int
     score: float = 0.0
     sentences: tuple[tuple[int, int], ...] = field(default=(), compare=False)
     """Sentence spans relative to `text` (start, end), for extractive answers."""
+    heading: str = ""
+    """The heading path of the section it is in ("Handbook › 3 Leave › 3.2 Sick leave"): context
+    for retrieval and readers, never part of `text` (a heading alone is no answer)."""
+
+    @property
+    def context(self) -> str:
+        """What retrieval embeds and indexes: the heading path, then the text."""
+        return f"{self.heading}\n\n{self.text}" if self.heading else self.text
 
     def with_score(self, score: float) -> Passage:
         """A copy with another retrieval score."""

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from index.embedding import Usem3Embedding
-from index.loaders import file_hash
+from index.parsing import file_hash
 from index.search_index import SearchIndex
 from tests.chroma_server import ChromaServer
 from tests.clirun import CITEBOT, citebot, citebot_env, one_line_error
@@ -63,7 +63,7 @@ def assert_index_equals_sources(
     assert set(ids) == {r.passage.id for r in reference.store.records()}
     by_source: dict[str, list[int]] = {}
     for r in records:
-        assert r.file_hash == file_hash((sources / r.passage.source).read_bytes()), r.passage.source
+        assert r.file_hash == file_hash(sources / r.passage.source), r.passage.source
         by_source.setdefault(r.passage.source, []).append(r.position)
     assert set(by_source) == {p.name for p in sources.glob("*.txt")}
     for source, positions in by_source.items():

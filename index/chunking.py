@@ -15,11 +15,10 @@ from dataclasses import dataclass
 
 from index.parsing.blocks import Block, Kind
 from index.splitting import sentence_spans, split_sentences
+from index.types import HEADING_SEP, embed_text
 
-__all__ = ["HEADING_SEP", "Chunk", "chunk_blocks", "context_text", "sentence_spans",
-           "split_sentences"]
+__all__ = ["Chunk", "chunk_blocks", "sentence_spans", "split_sentences"]
 
-HEADING_SEP = " › "
 _LOCATOR_HEADING = 60  # characters of the heading shown in a locator
 
 
@@ -38,14 +37,9 @@ class Chunk:
     heading: str = ""  # "Handbook › 3 Leave › 3.2 Sick leave"
 
     @property
-    def context(self) -> str:
-        """What retrieval embeds and indexes: the heading path, then the text."""
-        return context_text(self.heading, self.text)
-
-
-def context_text(heading: str, text: str) -> str:
-    """A passage's text with its heading path as a first paragraph (for retrieval only)."""
-    return f"{heading}\n\n{text}" if heading else text
+    def embed_text(self) -> str:
+        """What is embedded for retrieval (heading path, text, a table row's cells)."""
+        return embed_text(self.heading, self.text, self.locator)
 
 
 def _pieces(text: str, max_chars: int) -> list[tuple[int, int]]:

@@ -193,7 +193,7 @@ class Ingestor:
         return n
 
     def _buffer(self, sf: SourceFile, chunks: list[Chunk], data_hash: str, total: int) -> None:
-        vectors = self.encode([c.context for c in chunks])
+        vectors = self.encode([c.embed_text for c in chunks])
         self._pending.append(DocumentChunks(chunks, vectors, data_hash, sf.key, sf.root, total))
         if sum(len(d.chunks) for d in self._pending) >= self.batch_size:
             self._flush()

@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
+
+HEADING_SEP = " › "  # between the parts of a heading path
+CELL_SEP = " | "  # between the labelled cells of a table row
+_ROW_LOCATOR_RE = re.compile(r"\btable \d+, row \d+$")
+
+
+def context_text(heading: str, text: str) -> str:
+    """A passage's text with its heading path as a first paragraph (for retrieval only)."""
+    return f"{heading}\n\n{text}" if heading else text
+
+
+def embed_text(heading: str, text: str, locator: str) -> str:
+    """`context_text`, and for a table row ("Model: Fold | Price: €1,290 | Weight: 16.8 kg") one
+    more paragraph per cell naming the row ("Fold — Price: €1,290."): a whole row embeds as a
+    blur of all its columns, one cell with its row key is what a question about it looks like."""
+    context = context_text(heading, text)
+    if not _ROW_LOCATOR_RE.search(locator):
+        return context
+    cells = text.split(CELL_SEP)
+    key = cells[0].split(": ", 1)[-1]
+    extra = [f"{key} — {cell}." for cell in cells[1:]]
+    return "\n\n".join([context, *extra])
 
 
 @dataclass(frozen=True)
@@ -24,8 +47,13 @@ class Passage:
 
     @property
     def context(self) -> str:
-        """What retrieval embeds and indexes: the heading path, then the text."""
-        return f"{self.heading}\n\n{self.text}" if self.heading else self.text
+        """What the lexical index holds: the heading path, then the text."""
+        return context_text(self.heading, self.text)
+
+    @property
+    def embed_text(self) -> str:
+        """What is embedded: `context`, plus a table row's cells one by one (see `embed_text`)."""
+        return embed_text(self.heading, self.text, self.locator)
 
     def with_score(self, score: float) -> Passage:
         """A copy with another retrieval score."""

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from index.types import CELL_SEP
+
 
 class Kind(StrEnum):
     """What a block is."""
@@ -49,7 +51,7 @@ def row_text(headers: list[str], cells: list[str]) -> str:
             continue
         head = clean(headers[i]) if i < len(headers) else ""
         parts.append(f"{head}: {value}" if head and head != value else value)
-    return " | ".join(parts)
+    return CELL_SEP.join(parts)
 
 
 class TableRows:

@@ -15,7 +15,7 @@ import click
 from pydantic import ValidationError
 
 from bot.logs import setup_logging
-from bot.render_text import render_answer, render_report, render_stats
+from bot.render_text import render_answer, render_report, render_sources, render_stats
 from bot.settings import Settings
 from index.errors import CitebotError
 
@@ -241,6 +241,26 @@ def eval_(settings: Settings, questions: Path, corpus: Path | None, k: int, as_j
 def stats(settings: Settings) -> None:
     """Documents, chunks, index location and embedding model."""
     click.echo(render_stats(_library(settings).stats()))
+
+
+@cli.command()
+@click.pass_obj
+@handle_errors
+def sources(settings: Settings) -> None:
+    """List the indexed documents (path, format, passages, when) and what was skipped."""
+    click.echo(render_sources(*_library(settings).documents()))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_obj
+@handle_errors
+def forget(settings: Settings, path: Path) -> None:
+    """Stop tracking a file or folder and remove its passages from the index."""
+    library = _library(settings)
+    with library.lock:
+        report = library.forget(path)
+    click.echo(render_report(report))
 
 
 @cli.command()

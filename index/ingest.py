@@ -44,13 +44,32 @@ def doc_key(record: ChunkRecord) -> str:
     return f"{record.root}::{record.passage.source}"
 
 
-def discover(root: Path, sources_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+Excluded = Callable[[Path], bool]  # files the user asked to forget
+
+
+def _prefix(root: Path, sources_dir: Path) -> str:
+    return "" if root == sources_dir.resolve() else f"{root.name}/"
+
+
+def file_of(root: str, source: str, sources_dir: Path) -> Path:
+    """The file a document (its root and display name) was read from."""
+    base = Path(root)
+    prefix = _prefix(base, sources_dir)
+    if not prefix:
+        return base / source
+    if source.startswith(prefix):
+        return base / source[len(prefix):]
+    return base  # a single file indexed as its own root
+
+
+def discover(
+    root: Path, sources_dir: Path, excluded: Excluded | None = None
+) -> tuple[list[SourceFile], list[tuple[str, str]]]:
     """Files under `root` (or `root` itself); unsupported ones are returned as skipped."""
     root = root.resolve()
-    is_default = root == sources_dir.resolve()
     if root.is_file():
         return [SourceFile(root, root.name, str(root))], []
-    prefix = "" if is_default else f"{root.name}/"
+    prefix = _prefix(root, sources_dir)
     files: list[SourceFile] = []
     skipped: list[tuple[str, str]] = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -59,6 +78,8 @@ def discover(root: Path, sources_dir: Path) -> tuple[list[SourceFile], list[tupl
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
+            if excluded and excluded(path):
+                continue
             source = prefix + path.relative_to(root).as_posix()
             if path.suffix.lower() not in SUPPORTED:
                 skipped.append((source, f"unsupported file type '{path.suffix or name}'"))
@@ -99,6 +120,7 @@ class Ingestor:
         self._done_bytes = 0
         self._progress: Progress | None = None
         self.indexed: dict[str, DocInfo] = {}
+        self.skipped_paths: list[tuple[str, str]] = []  # (absolute path, reason)
 
     def run(
         self,
@@ -107,14 +129,17 @@ class Ingestor:
         progress: Progress | None = None,
         records: list[ChunkRecord] | None = None,
         indexed: dict[str, DocInfo] | None = None,
+        excluded: Excluded | None = None,
+        keep_roots: set[str] | None = None,
     ) -> IngestReport:
         """Sync the index with every root (a folder, recursively, or one file). What is indexed
         comes from `indexed` (a manifest), else `records`, else the store; afterwards
-        `self.indexed` describes the store as this run left it."""
+        `self.indexed` describes the store as this run left it. Files `excluded` are treated as
+        gone; with `keep_roots`, documents of any other root are removed too."""
         started = time.perf_counter()
         report = IngestReport()
         if indexed is None:
-            indexed = _indexed_documents(self.store.records() if records is None else records)
+            indexed = indexed_documents(self.store.records() if records is None else records)
         self.indexed = indexed
         roots = [r.resolve() for r in roots]
         seen: set[str] = set()
@@ -122,9 +147,11 @@ class Ingestor:
         for root in roots:
             if not root.exists():
                 continue  # its documents are removed below
-            found, skipped = discover(root, sources_dir)
+            found, skipped = discover(root, sources_dir, excluded)
             files += found
             report.skipped += skipped
+            self.skipped_paths += [(str(file_of(str(root), name, sources_dir)), why)
+                                   for name, why in skipped]
         self._done_bytes = 0
         self._progress = progress
         for sf in files:
@@ -137,7 +164,8 @@ class Ingestor:
         self._flush()
         root_names = {str(r) for r in roots}
         for key, info in list(indexed.items()):
-            if info.root in root_names and key not in seen:
+            gone = info.root in root_names and key not in seen
+            if gone or (keep_roots is not None and info.root not in keep_roots):
                 self.store.delete_source(key)
                 del indexed[key]
                 report.removed.append(info.source)
@@ -150,6 +178,7 @@ class Ingestor:
             data_hash = file_hash(sf.path)
         except OSError as exc:
             report.skipped.append((sf.source, f"cannot read ({exc.strerror or exc})"))
+            self.skipped_paths.append((str(sf.path), report.skipped[-1][1]))
             return
         if current and current.complete and current.file_hash == data_hash:
             report.unchanged.append(sf.source)
@@ -163,6 +192,7 @@ class Ingestor:
             n = self._stream(sf, doc, data_hash)
         except LoaderError as exc:
             report.skipped.append((sf.source, str(exc)))
+            self.skipped_paths.append((str(sf.path), str(exc)))
             self._pending = [d for d in self._pending if d.doc_key != sf.key]
             if current or self._wrote_part:  # the index must not keep old or partial text
                 self.store.delete_source(sf.key)
@@ -223,7 +253,7 @@ class DocInfo:
         return len(self.hashes) == 1 and self.count == self.n_chunks
 
 
-def _indexed_documents(records: list[ChunkRecord]) -> dict[str, DocInfo]:
+def indexed_documents(records: list[ChunkRecord]) -> dict[str, DocInfo]:
     docs: dict[str, DocInfo] = {}
     for r in records:
         key = doc_key(r)

@@ -89,3 +89,15 @@ class IndexStats:
     location: str
     embedding_model: str
     sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One indexed document, for `citebot sources`."""
+
+    path: str  # absolute path of the file
+    source: str  # display name
+    format: str  # "markdown", "pdf", ...
+    passages: int
+    indexed_at: float  # epoch seconds (0: before this was recorded)
+    complete: bool = True  # False: an interrupted ingest left part of it (the next one redoes it)

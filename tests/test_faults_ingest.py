@@ -192,6 +192,35 @@ def test_kill_9_during_ingest_against_a_server(
     print(f"kills against the server: {outcomes}")
 
 
+def test_kill_9_in_the_middle_of_a_large_file(tmp_path: Path, embedder: Usem3Embedding) -> None:
+    """One large file, written in many batches: a writer killed after some of them leaves a
+    partial document that the next ingest replaces, with no duplicates."""
+    sources = tmp_path / "src"
+    sources.mkdir()
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(XQUAD.glob("*.txt")))
+    (sources / "big.txt").write_text(text, encoding="utf-8")
+    data = tmp_path / "data"
+    env = citebot_env(data, sources, CITEBOT_TEST_HOLD_AFTER_FILE="1", CITEBOT_INGEST_BATCH="8")
+    child = subprocess.Popen(CHILD, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True, cwd=tmp_path)
+    assert child.stdout is not None
+    for line in child.stdout:
+        if line.startswith(("holding", "done", "error")):
+            break
+    assert line.startswith("holding")  # mid-file: the first batches are stored
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=60)
+    library = SearchIndex.from_settings(make_settings(data, sources), embedder=embedder)
+    partial = library.store.count()
+    report = library.ingest()
+    assert 0 < partial < report.chunks_total
+    assert report.updated == ["big.txt"] and report.chunks_written == report.chunks_total
+    reference = SearchIndex.from_settings(make_settings(tmp_path / "ref", sources),
+                                          embedder=embedder)
+    reference.ingest()
+    assert_index_equals_sources(library, reference, sources)
+
+
 def test_two_ingests_at_once_one_refuses_clearly(tmp_path: Path, embedder: Usem3Embedding) -> None:
     """A second `citebot ingest` while one is writing: refused with one clear line, or, with
     CITEBOT_LOCK_TIMEOUT_S, it waits and then finds nothing left to do."""

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 Encoder = Callable[[list[str]], np.ndarray]
 Progress = Callable[[str, int], None]  # (file name, bytes of the sources done) -> None
 WRITE_BATCH = 512  # chunks per Chroma write (capped by the store's maximum batch size)
+ENCODE_BATCH = 64  # chunks embedded at a time (progress is reported after each)
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ class Ingestor:
         self._wrote_part = False
         batch: list[Chunk] = []
         n = 0
-        size = self.batch_size
+        size = min(self.batch_size, ENCODE_BATCH)  # embedded this many at a time
         for chunk in chunk_blocks(doc.blocks(), sf.source, max_chars=self.chunk_chars):
             batch.append(chunk)
             n += 1

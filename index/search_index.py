@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.config import IndexConfig
 from index.embedding import MODEL_NAME, Usem3Embedding
@@ -20,6 +21,9 @@ from index.side_indexes import SideIndexes
 from index.sources import SourceRegistry
 from index.store import ChromaStore, ChunkRecord, set_aside_broken
 from index.types import DocumentEntry, IndexStats, IngestReport, Passage
+
+if TYPE_CHECKING:
+    from index.llama_retriever import CitebotRetriever
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +153,12 @@ class SearchIndex:
     def retrieve(self, query: str, k: int) -> list[Passage]:
         """Shortcut for `retriever.retrieve`."""
         return self.retriever.retrieve(query, k)
+
+    def as_retriever(self, top_k: int = 5) -> CitebotRetriever:
+        """This index as a llama-index `BaseRetriever` (for query and chat engines)."""
+        from index.llama_retriever import CitebotRetriever
+
+        return CitebotRetriever(self, top_k=top_k)
 
     def stats(self) -> IndexStats:
         """Documents, chunks, location, embedding model (from the manifest when current)."""

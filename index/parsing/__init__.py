@@ -20,8 +20,7 @@ FORMATS = {
     ".pdf": "pdf", ".docx": "docx",
 }
 SUPPORTED = set(FORMATS)
-MAX_FILE_BYTES = 50 * 1024 * 1024  # formats parsed whole in memory
-MAX_TEXT_BYTES = 1024 * 1024 * 1024  # plain text is streamed
+MAX_FILE_BYTES = 50 * 1024 * 1024  # larger files are skipped as "too large" (text streams below)
 
 
 def file_hash(path: Path) -> str:
@@ -102,7 +101,7 @@ def parse(path: Path, source: str) -> ParsedDocument:
             pass
     except OSError as exc:
         raise LoaderError(f"cannot read ({exc.strerror or exc})") from exc
-    limit = MAX_TEXT_BYTES if fmt == "text" else MAX_FILE_BYTES
+    limit = MAX_FILE_BYTES
     if size > limit:
         raise LoaderError(f"too large ({size // (1024 * 1024)} MB > {limit // (1024 * 1024)} MB)")
     if size == 0:

@@ -44,7 +44,7 @@ class Runtime:
     def ingest(self, paths: list | None = None,
                progress: ProgressFactory | None = None) -> IngestReport:
         """Index `paths` (default: the sources and everything indexed before) as the writer."""
-        from index.ingest import count_files
+        from index.ingest import count_bytes
 
         index = self.index
         held = index.lock.held
@@ -53,7 +53,7 @@ class Runtime:
         try:
             callback = None
             if progress is not None:
-                callback = progress(count_files(paths or index.default_roots(), index.sources_dir))
+                callback = progress(count_bytes(paths or index.default_roots(), index.sources_dir))
             return index.ingest(paths, progress=callback)
         finally:
             if not held:

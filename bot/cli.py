@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from bot.i18n import pick_language, t
+from bot.i18n import MESSAGES, pick_language, t
 from index.errors import CitebotError
 
 if TYPE_CHECKING:
@@ -138,7 +138,8 @@ class Localized:
 
     def _localize(self, ctx: click.Context) -> None:
         key = "help_cli" if ctx.parent is None else f"help_{self.name}"
-        self.help = t(key, help_language(ctx))
+        if key in MESSAGES:  # a command without a catalogue entry keeps its docstring
+            self.help = t(key, help_language(ctx))
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -164,10 +165,10 @@ class Group(Localized, click.Group):
         return list(self.commands)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        for name in self.commands:
-            command = self.commands[name]
-            command.help = t(f"help_{name}", help_language(ctx))
-            command.short_help = None
+        for name, command in self.commands.items():
+            if f"help_{name}" in MESSAGES:
+                command.help = t(f"help_{name}", help_language(ctx))
+                command.short_help = None
         super().format_commands(ctx, formatter)
 
 

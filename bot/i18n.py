@@ -194,6 +194,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "help_serve": {
         "en": "Run the Telegram bot (long polling; a webhook if CITEBOT_WEBHOOK_URL is set).",
         "ru": "Запустить Telegram-бота (long polling; вебхук, если задан CITEBOT_WEBHOOK_URL)."},
+    "help_sources": {
+        "en": "List the indexed documents (path, format, passages, when) and what was skipped.",
+        "ru": "Список проиндексированных документов (путь, формат, фрагменты, когда) и "
+              "пропущенного."},
+    "help_forget": {
+        "en": "Stop tracking a file or folder and remove its passages from the index.",
+        "ru": "Перестать отслеживать файл или папку и удалить их фрагменты из индекса."},
     "help_opt_verbose": {
         "en": "Show retrieval details and log more.",
         "ru": "Показывать подробности поиска и писать больше в журнал."},

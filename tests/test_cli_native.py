@@ -12,7 +12,7 @@ import pytest
 from tests.clirun import citebot, citebot_env, one_line_error
 from tests.conftest import SEEDS
 
-COMMANDS = ["ask", "chat", "brief", "ingest", "eval", "stats", "serve"]
+COMMANDS = ["ask", "chat", "brief", "ingest", "eval", "stats", "sources", "forget", "serve"]
 
 
 def test_help_everywhere_and_bare_citebot(tmp_path: Path) -> None:

@@ -27,7 +27,8 @@ from typing import Any
 
 from bot.evaluation import Question, first_relevant, load_questions
 from bot.settings import Settings
-from index.embedding import Usem3Embedding
+from index.encoders.llama import LlamaIndexEmbedding
+from index.encoders.usem3 import Usem3Encoder
 from index.types import Passage
 
 REPO = Path(__file__).resolve().parents[1]
@@ -91,13 +92,13 @@ def _best_of(reps: int, build: Callable[[], Built]) -> Built:
     return best
 
 
-def _timed_embed(embedder: Usem3Embedding, texts: list[str]) -> float:
+def _timed_embed(embedder: Usem3Encoder, texts: list[str]) -> float:
     started = time.perf_counter()
     embedder.encode(texts)
     return time.perf_counter() - started
 
 
-def build_citebot(corpus: Path, embedder: Usem3Embedding, chunk_chars: int) -> Built:
+def build_citebot(corpus: Path, embedder: Usem3Encoder, chunk_chars: int) -> Built:
     from index.search_index import SearchIndex
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-citebot-"))
@@ -128,7 +129,7 @@ def _passage(node: Any, score: float) -> Passage:
     )
 
 
-def build_tutorial(corpus: Path, embedder: Usem3Embedding) -> Built:
+def build_tutorial(corpus: Path, embedder: Usem3Encoder) -> Built:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
     from llama_index.core import SimpleDirectoryReader, StorageContext, VectorStoreIndex
@@ -144,7 +145,7 @@ def build_tutorial(corpus: Path, embedder: Usem3Embedding) -> Built:
     store = ChromaVectorStore(chroma_collection=client.get_or_create_collection("tutorial"))
     index = VectorStoreIndex.from_documents(
         docs, storage_context=StorageContext.from_defaults(vector_store=store),
-        embed_model=embedder, transformations=[SentenceSplitter()],
+        embed_model=LlamaIndexEmbedding(embedder), transformations=[SentenceSplitter()],
     )
     ingest_s = time.perf_counter() - started
     retriever = index.as_retriever(similarity_top_k=K)
@@ -236,7 +237,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3, help="builds per system (best is kept)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "retrieval.md")
     args = parser.parse_args()
-    embedder = Usem3Embedding()
+    embedder = Usem3Encoder()
     embedder.encode(["warm up"])
     default_chars = Settings(_env_file=None).chunk_chars  # type: ignore[call-arg]
     sizes = sorted({default_chars, 1000})

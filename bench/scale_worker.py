@@ -78,14 +78,14 @@ def main() -> None:
     args = ap.parse_args()
 
     from bot.settings import Settings
-    from index.embedding import Usem3Embedding
+    from index.encoders.usem3 import Usem3Encoder
     from index.search_index import SearchIndex
 
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=args.data, sources_dir=args.sources, chroma_url=args.url,
         collection="scale-bench",
     )
-    embedder = Usem3Embedding()
+    embedder = Usem3Encoder()
     out: dict[str, float] = {"usem3_chars_s": usem3_speed(embedder, args.sources,
                                                           settings.chunk_chars)}
     chars = sum(len(p.read_text("utf-8")) for p in args.sources.rglob("*.txt"))

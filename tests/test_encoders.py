@@ -56,9 +56,10 @@ def test_switching_encoder_refusing_mixes_and_rebuilding_from_the_cli(tmp_path: 
     built = citebot(["ingest"], data, sources, **e5_env)
     assert built.returncode == 0, built.stderr
     # without the setting, the index keeps the encoder it was built with
-    stats = citebot(["stats"], data, sources)
+    unset = {"CITEBOT_EMBEDDING": ""}
+    stats = citebot(["stats"], data, sources, **unset)
     assert "e5-small" in stats.stdout, stats.stdout
-    ask = citebot(["ask", "Когда открыли мост Золотые Ворота?"], data, sources)
+    ask = citebot(["ask", "Когда открыли мост Золотые Ворота?"], data, sources, **unset)
     assert ask.returncode == 0 and "1937" in ask.stdout, ask.stdout + ask.stderr
     # another encoder is refused in one line that names the command that rebuilds
     refused = one_line_error(citebot(["ask", "Когда?"], data, sources, CITEBOT_EMBEDDING=USEM3))
@@ -66,8 +67,8 @@ def test_switching_encoder_refusing_mixes_and_rebuilding_from_the_cli(tmp_path: 
     rebuilt = citebot(["ingest", "--rebuild"], data, sources, CITEBOT_EMBEDDING=USEM3)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "usem3" in rebuilt.stdout and "3 added" in rebuilt.stdout, rebuilt.stdout
-    assert "usem3" in citebot(["stats"], data, sources).stdout
-    ask = citebot(["ask", "Who brought tea to Russia in 1638?"], data, sources)
+    assert "usem3" in citebot(["stats"], data, sources, **unset).stdout
+    ask = citebot(["ask", "Who brought tea to Russia in 1638?"], data, sources, **unset)
     assert ask.returncode == 0 and ("Starkov" in ask.stdout or "Старков" in ask.stdout), ask
 
 
@@ -96,7 +97,8 @@ def test_an_old_index_without_a_record_is_usem3(
     old = SearchIndex.from_settings(make_settings(tmp_path / "data"), embedder=embedder)
     old.ingest()
     _forget_record(old)
-    reopened = SearchIndex.from_settings(make_settings(tmp_path / "data"), embedder=embedder)
+    unset = make_settings(tmp_path / "data", embedding=None)  # the setting defaults to the index
+    reopened = SearchIndex.from_settings(unset, embedder=embedder)
     assert reopened.encoder.name == USEM3
     assert reopened.retrieve("Когда обанкротилась Zhidou?", 1)[0].source == SEED_FILE
     with pytest.raises(EncoderMismatchError, match="ingest --rebuild"):

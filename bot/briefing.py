@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.extractive import Encoder, is_russian, passage_sentences
-from bot.text import content_stems
+from bot.extractive import Encoder, passage_sentences
 from bot.types import Answer, Citation
+from index.text import content_stems, is_russian
 from index.types import Passage
 
 MIN_CHARS = 40

@@ -15,31 +15,28 @@ instead; a price asked for and stated nowhere is refused too.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from bot.text import (
-    STOP,
-    answer_type,
-    asks_who,
+from bot.questions import answer_type, asks_who, has_new_name, has_type, relation_terms
+from bot.types import Answer, Citation
+from index.text import QUESTION_STOP_WORDS as STOP
+from index.text import (
     content_stems,
-    has_new_name,
-    has_type,
-    relation_terms,
+    is_russian,
     sound_keys,
     split_sentences,
     stem,
     words,
 )
-from bot.types import Answer, Citation
 from index.types import Passage
 
+__all__ = ["ExtractiveResponder", "is_russian", "refusal_text"]
+
 Encoder = Callable[[list[str]], np.ndarray]
-_CYR = re.compile(r"[а-яё]", re.IGNORECASE)
 
 # Weights: a small grid search for answer recall on the dev data (xquad_dev ru/en + seed_qa).
 # Thresholds: `python -m bench.answers --calibrate`, the highest per language pair that keeps
@@ -177,17 +174,6 @@ class ScoredSentence:
     lexical: float
     typed: bool
     rel: float = 1.0
-
-
-def is_russian(text: str) -> bool:
-    """True when `text` is mostly Russian: judged by its lower-case words (names, often in
-    Latin script inside Russian text, do not count), else by its letters."""
-    low = [w for w in re.findall(r"[^\W\d_]+", text) if w[0].islower()]
-    cyr = sum(1 for w in low if _CYR.match(w))
-    if low and cyr * 2 != len(low):
-        return cyr * 2 > len(low)
-    letters = [ch for ch in text if ch.isalpha()]
-    return sum(1 for ch in letters if _CYR.match(ch)) * 2 > len(letters)
 
 
 def refusal_text(question: str) -> str:

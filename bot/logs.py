@@ -73,6 +73,6 @@ def setup_logging(settings: Settings, verbose: bool = False) -> Path | None:
         root.addHandler(handler)
     except OSError:
         log_path = None
-    for noisy in ("httpx", "httpcore", "chromadb", "urllib3", "bm25s", "openai._base_client"):
+    for noisy in ("httpx", "httpcore", "chromadb", "urllib3", "openai._base_client"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return log_path

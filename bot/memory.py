@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.text import STOP
 from bot.types import Answer
+from index.text import QUESTION_STOP_WORDS as STOP
 
 log = logging.getLogger(__name__)
 

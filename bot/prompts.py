@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import ConfigError
+from index.text import language_name
 from index.types import Passage
 
 REQUIRED: dict[str, frozenset[str]] = {
@@ -84,11 +85,4 @@ def fence_passages(passages: list[Passage]) -> str:
 
 def language_of(text: str) -> str:
     """The language to answer in: Russian or English by script, else "the question's"."""
-    from bot.extractive import is_russian
-
-    if is_russian(text):
-        return "Russian"
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters or sum("a" <= ch.lower() <= "z" for ch in letters) >= 0.8 * len(letters):
-        return "English"
-    return "the same language as the question"
+    return language_name(text)

@@ -11,61 +11,23 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import shutil
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
 import numpy as np
-import Stemmer
 
 from index.bm25 import Bm25Field
-from index.chunking import sentence_spans
-from index.translit import cross_tokens, normalize_numbers
+from index.text import STOP_WORDS, cross_tokens, sentence_spans, stem_pairs
 
 log = logging.getLogger(__name__)
 
 FORMAT = 3
-_WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
-_CYRILLIC_RE = re.compile(r"[а-яё]")
-_STOPWORD_TEXT = """a an the of in on at to for from by with and or but is are was were be been
-    being do does many much
-    did what which who whom whose when where why how that this these those it its as into than
-    then there their they them he she his her i you we our your not no yes can could would should
-    will shall may might must has have had about after before over under between during
-    и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее
-    мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был
-    него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней
-    для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того
-    потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем
-    всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего
-    них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя
-    такой им более всегда конечно всю между каком какие каких какое какую каким сколько почему
-    зачем"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+STOPWORDS = STOP_WORDS
 FIELDS = ("words", "names", "sents")
-
-
-@lru_cache(maxsize=2)
-def _stemmer(lang: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer(lang)
-
-
-def stem_pairs(text: str) -> list[tuple[str, str]]:
-    """(word, stem) of every non-stopword: lowercase, number groups joined, Cyrillic words
-    stemmed as Russian and Latin ones as English, numbers kept."""
-    text = normalize_numbers(text).lower().replace("ё", "е")
-    words = [w for w in _WORD_RE.findall(text) if w not in STOPWORDS]
-    ru = _stemmer("russian")
-    en = _stemmer("english")
-    return [
-        (w, w if w[0].isdigit() else ru.stemWord(w) if _CYRILLIC_RE.search(w) else en.stemWord(w))
-        for w in words
-    ]
 
 
 def tokenize(text: str) -> list[str]:

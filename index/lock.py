@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -9,6 +10,7 @@ from filelock import FileLock, Timeout
 from index.errors import IndexBusyError
 
 LOCK_NAME = "writer.lock"
+log = logging.getLogger(__name__)
 
 
 class WriterLock:
@@ -23,7 +25,16 @@ class WriterLock:
     def acquire(self) -> None:
         """Take the lock or raise `IndexBusyError` with what to do instead."""
         try:
-            self._lock.acquire(timeout=self.timeout_s)
+            try:
+                self._lock.acquire(timeout=0)
+            except Timeout:
+                if self.timeout_s <= 0:
+                    raise
+                log.warning(
+                    "Waiting up to %.0f s for another citebot process to finish writing the index.",
+                    self.timeout_s,
+                )
+                self._lock.acquire(timeout=self.timeout_s)
         except Timeout as exc:
             raise IndexBusyError(
                 f"Another citebot process is writing the index in {self.path.parent} "

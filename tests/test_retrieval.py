@@ -15,7 +15,7 @@ from index.encoders.usem3 import Usem3Encoder
 from index.encoders.usem3_sentences import Usem3Sentences
 from index.lexical import LexicalIndex
 from index.search_index import SearchIndex
-from index.translit import cross_tokens, normalize_numbers
+from index.text import cross_tokens, normalize_numbers
 from tests.conftest import DATA, make_settings
 
 MINI = DATA / "xquad_mini"  # two XQuAD articles in Russian (Super Bowl 50, Luther)

@@ -9,10 +9,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.chunking import sentence_spans
 from index.encoders.base import Encoded, Encoder, empty
 from index.encoders.usem3 import Usem3Encoder
 from index.encoders.usem3_sentences import Usem3Sentences
+from index.text import sentence_spans
+
+
+def as_usem3(encoder: Encoder) -> Usem3Encoder | None:
+    """`encoder` if it is usem3."""
+    return encoder if isinstance(encoder, Usem3Encoder) else None
+
+
+def sentence_encoder_for(encoder: Encoder, usem3: Usem3Encoder) -> Encoder:
+    """Which encoder gives the sentence vectors beside `encoder`'s passage vectors: usem3's come
+    free from its passage pass; a second e5 pass did not pay (bench/results/retrieval.md)."""
+    return usem3
 
 
 class MultiScaleEncoder:

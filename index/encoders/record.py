@@ -40,9 +40,15 @@ def mismatch(location: str, built: tuple[str, int], wanted: str) -> EncoderMisma
     )
 
 
-def choose(setting: str | None, built: tuple[str, int] | None, default: str, location: str) -> str:
-    """The encoder to use: the setting if given (it must match the index), else the index's
-    own, else `default` for a new index."""
+def choose(
+    setting: str | None, built: tuple[str, int] | None, default: str, location: str,
+    rebuild: bool = False,
+) -> str:
+    """The encoder to use: the setting if given (it must match the index unless it is about to
+    be rebuilt), else the index's own, else `default` for a new index."""
+    if rebuild:
+        name = setting or (built[0] if built else default)
+        return name if name in NAMES else default
     if built is not None and built[0] not in NAMES:
         raise EncoderMismatchError(
             f"The index at {location} was built with an unknown encoder ({built[0]}); "

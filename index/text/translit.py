@@ -1,13 +1,17 @@
-"""Cross-lingual lexical keys: numbers and proper names that read alike in Russian and English.
+"""Transliteration and cross-script keys: numbers and names that read alike in Russian and English.
 
 An English question over a Russian text shares almost no words with it, but it shares digits and
-names: "Kuechly" / "Кикли", "Denver" / "Денвер". Both are reduced to a phonetic consonant key (a
-Soundex-like class string over a Latin transliteration), so they meet in a small BM25 field.
+names: "Kuechly" / "Кикли", "Denver" / "Денвер". Two keys, each calibrated where it is used:
+`phonetic_key` (a Soundex-like consonant-class string over a Latin transliteration) for the lexical
+index's small BM25 name field, `sound_key` (the first four letters of a folded Latin spelling) for
+the answerer's and the claim checker's name overlap.
 """
 
 from __future__ import annotations
 
 import re
+
+from index.text.script import CYRILLIC
 
 _LATIN = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya"
 _RU2LAT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN.split(), strict=True))
@@ -24,7 +28,6 @@ _CLASS = {
 _VOWELS = frozenset("aeiouy")
 # Russian case endings that add a consonant (Нормана -> норман is fine: vowels are ignored).
 _RU_ENDING = re.compile(r"(ами|ями|ого|его|ому|ему|ыми|ими|ов|ев|ом|ем|ам|ям|ах|ях|ым|им|ой|ей)$")
-_CYRILLIC = re.compile(r"[а-яё]")
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 # Thousands separators: "1 000 000", "1,000", "12 500" (thin/no-break spaces too).
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})(?:[ \u00a0\u2009\u202f,](\d{3}))+(?![\d]|[.,]\d)")
@@ -44,7 +47,7 @@ def normalize_numbers(text: str) -> str:
 def to_latin(word: str) -> str:
     """Lowercase Latin spelling of a Russian or English word (Russian is transliterated)."""
     w = word.lower().replace("ё", "е")
-    if not _CYRILLIC.search(w):
+    if not CYRILLIC.search(w):
         return re.sub(r"'s$", "", w)
     if len(w) > 5:
         w = _RU_ENDING.sub("", w)
@@ -82,3 +85,26 @@ def cross_tokens(text: str, stopwords: frozenset[str] = frozenset()) -> list[str
         if len(key) >= 2:
             out.append(NAME_PREFIX + key)
     return out
+
+
+_SOUND = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+        "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "c",
+        "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "u",
+        "я": "a",
+    }
+)  # fmt: skip
+_LATIN_FOLD = (("ph", "f"), ("x", "ks"), ("w", "v"), ("y", "i"), ("q", "k"), ("kh", "h"),
+               ("ck", "k"), ("c", "k"), ("j", "zh"))  # fmt: skip
+
+
+def sound_key(word: str) -> str | None:
+    """A rough script-independent key (first 4 letters of a folded Latin transliteration), so
+    that "Бронкос" and "Broncos" or "модели" and "model" meet; None for short words."""
+    low = word.lower().translate(_SOUND)
+    for a, b in _LATIN_FOLD:
+        low = low.replace(a, b)
+    low = re.sub(r"(.)\1", r"\1", low)
+    return low[:4] if len(low) >= 4 and low.isalpha() else None

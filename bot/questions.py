@@ -1,0 +1,97 @@
+"""What a question asks for: the kind of fact (an amount, a date, a count, a person, a place) and
+its "asked-for" words; and whether a sentence can state such a fact."""
+
+from __future__ import annotations
+
+import re
+
+from index.text import QUESTION_STOP_WORDS as STOP
+from index.text import sound_key
+from index.text.tokens import WORD as _WORD
+
+_MONTH = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|январ|феврал|март|апрел|ма[йяе]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|"
+    r"весн|лет[оам]|осен|зим|spring|summer|autumn|winter|century|век)",
+    re.IGNORECASE,
+)
+
+
+_NUMBER_Q = re.compile(
+    r"\b(сколько|how (many|much|long|old|far)|what (percentage|percent|number|amount)|"
+    r"како[йем] (процент|количеств|числ)|скольк)",
+    re.IGNORECASE,
+)
+_DATE_Q = re.compile(
+    r"\b(когда|в каком (году|веке|месяце)|what (year|century|month|date)|when|"
+    r"in which (year|century))\b",
+    re.IGNORECASE,
+)
+_PRICE_Q = re.compile(r"\b(стоит|стоимост|цен[аыу]|price|cost)", re.IGNORECASE)
+_HAS_NUMBER = re.compile(
+    r"\d|\b(один|одн[аиоуы]|дв[аеу]х?|двум|тр[еёи]х?|сто|ста|сот|сем[иь]|пят[иь]|"
+    r"one|two|six|ten|half)\b|"
+    r"\b(четыр|шест|восьм|восем|девят|десят|двадцат|тридцат|сорок|сотн|тысяч|миллион|"
+    r"миллиард|полтор|three|four|five|seven|eight|nine|eleven|twelve|twenty|thirty|"
+    r"hundred|thousand|million|billion|dozen)",
+    re.IGNORECASE,
+)
+_HAS_MONEY = re.compile(
+    r"[$€£¥₽]|\d\s*(руб|юан|долл|евро|usd|eur|rmb|yuan|dollar)|(руб|юан|долл|dollar|yuan)\w*\s*\d",
+    re.IGNORECASE,
+)
+
+
+def answer_type(question: str) -> str | None:
+    """The kind of fact a question asks for: "money", "number", "date" or None."""
+    if _PRICE_Q.search(question):
+        return "money"
+    if _DATE_Q.search(question):
+        return "date"
+    if _NUMBER_Q.search(question):
+        return "number"
+    return None
+
+
+_WHO_Q = re.compile(r"\b(кто|кого|кому|кем|who|whom)\b", re.IGNORECASE)
+
+
+def asks_who(question: str) -> bool:
+    """True for a question about a person or organisation ("кто", "who")."""
+    return bool(_WHO_Q.search(question))
+
+
+def has_new_name(sentence: str, question: str) -> bool:
+    """True when `sentence` names something (a capitalised word past its first) the question
+    does not."""
+    seen = {w.lower() for w in _WORD.findall(question)}
+    tokens = _WORD.findall(sentence)
+    return any(w[0].isupper() and w.lower() not in seen for w in tokens[1:])
+
+
+def has_type(sentence: str, kind: str | None) -> bool:
+    """True when `sentence` can hold a fact of `kind` (always true for no kind)."""
+    if kind is None:
+        return True
+    if kind == "money":
+        return bool(_HAS_MONEY.search(sentence))
+    if kind == "date":
+        return bool(re.search(r"\d", sentence) or _MONTH.search(sentence))
+    return bool(_HAS_NUMBER.search(sentence))
+
+
+def relation_terms(question: str, known: set[str]) -> list[str]:
+    """The question's "asked-for" words: content words (not numbers or stop words) other than
+    the names the evidence shares with it. A capitalised word past the first whose sound key is
+    in `known` (the evidence's keys) is that shared entity and left out; e.g. "bankrupt" in
+    "When did Zhidou go bankrupt?" over a text about Zhidou."""
+    tokens = _WORD.findall(question)
+    out = []
+    for i, tok in enumerate(tokens):
+        low = tok.lower()
+        if low in STOP or len(low) < 3 or any(ch.isdigit() for ch in low):
+            continue
+        if i and tok[0].isupper() and sound_key(low) in known:
+            continue
+        out.append(low)
+    return list(dict.fromkeys(out))

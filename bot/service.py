@@ -9,16 +9,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.briefing import Briefer
 from bot.extractive import ExtractiveResponder
 from bot.llm import LLMClient, LLMWriter
-from bot.memory import ConversationMemory, Turn, entities, rewrite_follow_up
+from bot.memory import Turn, entities, rewrite_follow_up
 from bot.prompts import Prompts, language_of
 from bot.settings import Settings
+from bot.state import ConversationStore, StateDB
 from bot.types import Answer
 from index.errors import InputError, LLMError
 from index.types import IndexStats, IngestReport, Passage
@@ -59,7 +60,7 @@ class Answerer:
         library: Library,
         extractive: ExtractiveResponder,
         *,
-        memory: ConversationMemory | None = None,
+        memory: ConversationStore | None = None,
         briefer: Briefer | None = None,
         writer: LLMWriter | None = None,
         top_k: int = 5,
@@ -68,7 +69,7 @@ class Answerer:
     ) -> None:
         self.library = library
         self.extractive = extractive
-        self.memory = memory or ConversationMemory(None)
+        self.memory = memory or ConversationStore(StateDB(None))
         self.briefer = briefer or Briefer(extractive.encode)
         self.writer = writer
         self.top_k = top_k
@@ -76,7 +77,10 @@ class Answerer:
         self.brief_k = brief_k
 
     @classmethod
-    def from_settings(cls, settings: Settings, library: Library | None = None) -> Answerer:
+    def from_settings(
+        cls, settings: Settings, library: Library | None = None,
+        memory: ConversationStore | None = None,
+    ) -> Answerer:
         """Build the service and its collaborators; broken prompt files fail here."""
         prompts = Prompts.load(settings.prompts_dir)
         if library is None:
@@ -93,8 +97,8 @@ class Answerer:
                 threshold=threshold,
                 max_chars=settings.answer_max_chars,
             ),
-            memory=ConversationMemory(
-                settings.data_dir / "conversations.json", max_turns=settings.memory_turns
+            memory=memory or ConversationStore(
+                StateDB.in_data_dir(settings.data_dir), max_turns=settings.memory_turns
             ),
             briefer=Briefer(encode, max_chars=settings.brief_max_chars),
             writer=LLMWriter(client, prompts) if client else None,
@@ -191,15 +195,20 @@ class Answerer:
             question=question, text=checked.text, citations=checked.citations, mode="llm", note=note
         )
 
-    async def brief(self, topic: str | None = None) -> Answer:
-        """A cited digest of the sources, or of what matches `topic`."""
+    async def brief(
+        self, topic: str | None = None, sources: Collection[str] | None = None
+    ) -> Answer:
+        """A cited digest of the sources (only of `sources`, if given), or of what matches
+        `topic`."""
         started = time.perf_counter()
         topic = " ".join(topic.split()) if topic and topic.strip() else None
         if topic:
             passages = await asyncio.to_thread(self.library.retriever.retrieve, topic, self.brief_k)
         else:
             records = await asyncio.to_thread(self.library.records)
-            passages = [r.passage for r in records][:BRIEF_PASSAGES]
+            passages = [
+                r.passage for r in records if sources is None or r.passage.source in sources
+            ][:BRIEF_PASSAGES]
         offline = await asyncio.to_thread(self.briefer.brief, topic, passages)
         answer = offline
         if self.writer and not offline.refused:

@@ -85,10 +85,10 @@ def cli_language(settings: Settings, text: str | None = None) -> str:
 
 
 def progress_bar(total: int, desc: str = "Indexing") -> Callable[[str, int], None]:
-    """A stderr progress bar; returns a callback (file name, files done)."""
+    """A stderr progress bar over bytes of sources; returns a callback (file name, bytes done)."""
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
+    bar = tqdm(total=total, desc=desc, unit="B", unit_scale=True, file=sys.stderr, leave=False)
     _BARS.append(bar)
 
     def update(name: str, done: int) -> None:
@@ -277,6 +277,36 @@ def stats(ctx: click.Context) -> None:
     settings, _ = _settings(ctx)
     with open_cli_runtime(settings, ingest_when_empty=False) as runtime:
         click.echo(render_stats(runtime.index.stats()))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.pass_context
+@handle_errors
+def sources(ctx: click.Context) -> None:
+    """List the indexed documents (path, format, passages, when) and what was skipped."""
+    from bot.render_text import render_documents
+
+    settings, _ = _settings(ctx)
+    with open_cli_runtime(settings, ingest_when_empty=False) as runtime:
+        click.echo(render_documents(*runtime.index.documents()))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+@handle_errors
+def forget(ctx: click.Context, path: Path) -> None:
+    """Stop tracking a file or folder and remove its passages from the index."""
+    from bot.render_text import render_report
+
+    settings, _ = _settings(ctx)
+    with open_cli_runtime(settings, ingest_when_empty=False) as runtime:
+        runtime.index.lock.acquire()  # a busy index is refused before anything changes
+        try:
+            report = runtime.index.forget(path)
+        finally:
+            runtime.index.lock.release()
+    click.echo(render_report(report))
 
 
 @cli.command(context_settings=CONTEXT)

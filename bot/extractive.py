@@ -32,7 +32,7 @@ from index.text import (
     stem,
     words,
 )
-from index.types import Passage
+from index.types import HEADING_SEP, Passage
 
 __all__ = ["ExtractiveResponder", "is_russian", "refusal_text"]
 
@@ -142,8 +142,11 @@ def candidate_features(
     vecs = encode([question, *texts])
     n = len(cands)
     dense = vecs[1:] @ vecs[0]
-    stems = [set(content_stems(t)) for t in texts]
-    keys = [sound_keys(t) for t in texts]
+    # the words of a sentence's own heading count as its words ("SEV2 — Degraded service" is
+    # what "Acknowledge within 15 minutes" is about); the heading itself is never a candidate
+    with_heading = [f"{t} {section_title(c[1])}" for t, c in zip(texts, cands, strict=True)]
+    stems = [set(content_stems(t)) for t in with_heading]
+    keys = [sound_keys(t) for t in with_heading]
     same_passage = np.array([i > 0 and cands[i - 1][1].id == cands[i][1].id for i in range(n)])
     lex, lex_prev = _coverage(set(content_stems(question)), stems)
     xlex, xlex_prev = _coverage(sound_keys(question), keys)
@@ -158,7 +161,7 @@ def candidate_features(
         untyped=np.array([not has_type(t, kind) for t in texts], dtype=float),
         no_name=np.array([who and not has_new_name(t, question) for t in texts], dtype=float),
         rel=_with_previous(
-            relation_support(encode, question, texts, set().union(*keys)), same_passage
+            relation_support(encode, question, with_heading, set().union(*keys)), same_passage
         ),
     )
 
@@ -183,11 +186,18 @@ def refusal_text(question: str) -> str:
     return "The sources don't answer this."
 
 
+def section_title(passage: Passage) -> str:
+    """The innermost heading of the passage's section ("" if none)."""
+    return passage.heading.rsplit(HEADING_SEP, 1)[-1]
+
+
 def passage_sentences(passage: Passage) -> list[str]:
-    """The sentences of a passage, from its spans (or split here when it has none)."""
+    """The sentences of a passage, from its spans (or split here when it has none); a line that
+    is one of its headings is never a sentence (a heading alone answers nothing)."""
     spans = passage.sentences or tuple(split_sentences(passage.text))
     out = [" ".join(passage.text[a:b].split()) for a, b in spans]
-    return [s for s in out if any(ch.isalnum() for ch in s)]
+    headings = set(passage.heading.split(HEADING_SEP)) if passage.heading else set()
+    return [s for s in out if any(ch.isalnum() for ch in s) and s not in headings]
 
 
 def candidates(passages: list[Passage]) -> list[tuple[int, Passage, str, str]]:

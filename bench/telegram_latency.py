@@ -6,6 +6,7 @@ bot's concurrent update processing, with python-telegram-bot's default one-at-a-
 for comparison, and under flood control (429 retry_after on the first replies).
 
     .venv/bin/python bench/telegram_latency.py [--rounds 3] [--out bench/results/telegram.md]
+        [--baseline /path/to/older/checkout]   # adds its 20- and 50-chat rows, same run
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.telegram.guard import OOPS  # noqa: E402
+from bot.i18n import t  # noqa: E402
 from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI  # noqa: E402
+
+OOPS = {t("oops", "en"), t("oops", "ru")}
 
 QUESTIONS = [
     "Когда обанкротилась Zhidou?",
@@ -72,17 +75,20 @@ async def burst(fake: FakeBotAPI, chats: int, timeout: float = 120.0) -> tuple[l
         for call in fake.calls_of("sendMessage"):
             chat = call.params.get("chat_id")
             if (chat in pushed and chat not in done and "message_id" in call.params
-                    and call.params.get("text") != OOPS):
+                    and call.params.get("text") not in OOPS):
                 done[chat] = call.at
         await asyncio.sleep(0.01)
     return [done[c] - pushed[c] for c in done], len(done)
 
 
-def start_bot(fake: FakeBotAPI, data_dir: Path, env: dict[str, str]) -> subprocess.Popen:
-    """`citebot serve` as its own process (own GIL), pointed at the fake; wait until polling."""
+def start_bot(
+    fake: FakeBotAPI, data_dir: Path, env: dict[str, str], tree: Path = REPO
+) -> subprocess.Popen:
+    """`citebot serve` (the code of `tree`) as its own process (own GIL), pointed at the fake;
+    wait until polling."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("CITEBOT_", "TELEGRAM_"))}
     base |= {
-        "PYTHONPATH": str(REPO), "CITEBOT_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(tree), "CITEBOT_DATA_DIR": str(data_dir),
         "CITEBOT_SOURCES_DIR": str(REPO / "seeds"), "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
         "TELEGRAM_BASE_URL": fake.base_url, "OPENAI_API_KEY": "", **env,
     }
@@ -110,22 +116,29 @@ RUNS: list[tuple[str, str, int, int]] = [  # (name, bot, chats, replies refused 
 ]
 
 
-async def main(rounds: int, out: Path | None) -> None:
+async def main(rounds: int, out: Path | None, baseline: Path | None = None) -> None:
     """Start one bot per configuration, run the scenarios interleaved round by round (so load
     from other processes on the machine hits them alike), print and save a table."""
-    results = {i: Result(name, chats, [], 0) for i, (name, _, chats, _) in enumerate(RUNS)}
+    runs = list(RUNS)
+    bots = dict(BOTS)
+    if baseline is not None:
+        bots["baseline"] = {}
+        runs[2:2] = [("baseline checkout, concurrent updates", "baseline", 20, 0),
+                     ("baseline checkout, concurrent updates", "baseline", 50, 0)]
+    results = {i: Result(name, chats, [], 0) for i, (name, _, chats, _) in enumerate(runs)}
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         fakes: dict[str, FakeBotAPI] = {}
-        for key, env in BOTS.items():
+        for key, env in bots.items():
             fake = stack.enter_context(FakeBotAPI())
             data_dir = Path(tmp) / key
             data_dir.mkdir()
-            proc = start_bot(fake, data_dir, env)
+            tree = baseline if key == "baseline" and baseline is not None else REPO
+            proc = start_bot(fake, data_dir, env, tree)
             stack.callback(stop_bot, proc)
             await burst(fake, 2)  # warm-up
             fakes[key] = fake
         for _ in range(rounds):
-            for i, (_, key, chats, flood) in enumerate(RUNS):
+            for i, (_, key, chats, flood) in enumerate(runs):
                 fake = fakes[key]
                 if flood:
                     fake.inject("sendMessage", "429", times=flood, retry_after=1)
@@ -185,5 +198,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "telegram.md")
+    parser.add_argument("--baseline", type=Path, help="an older checkout to compare against")
     args = parser.parse_args()
-    asyncio.run(main(args.rounds, args.out))
+    asyncio.run(main(args.rounds, args.out, args.baseline))

@@ -1,4 +1,7 @@
-"""The command-line front end: a thin adapter over the index and the answering service."""
+"""The command-line front end: a thin adapter over the runtime (`bot/runtime.py`).
+
+Heavy libraries are imported only by the commands that use them, so `citebot -h` is instant and
+`citebot ask` pays only for what answering needs."""
 
 from __future__ import annotations
 
@@ -9,23 +12,32 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from pydantic import ValidationError
 
-from bot.logs import setup_logging
-from bot.render_text import render_answer, render_report, render_stats
-from bot.settings import Settings
+from bot.i18n import pick_language, t
 from index.errors import CitebotError
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+    from bot.settings import Settings
 
 log = logging.getLogger("citebot.cli")
 F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"\nError: {message}" if _bar_open() else f"Error: {message}", err=True)
     sys.exit(1)
+
+
+def _bar_open() -> bool:
+    return bool(_BARS)
+
+
+_BARS: list[Any] = []
 
 
 def handle_errors(func: F) -> F:
@@ -39,7 +51,12 @@ def handle_errors(func: F) -> F:
             log.info("command failed: %s", exc, exc_info=True)
             _fail(str(exc))
         except KeyboardInterrupt:
-            _fail("interrupted")
+            click.echo("", err=True)
+            sys.exit(130)
+        except OSError as exc:  # a path that is a file, a folder we may not write, ...
+            log.info("command failed: %s", exc, exc_info=True)
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}")
         except Exception as exc:
             log.exception("unexpected error")
             _fail(f"unexpected {type(exc).__name__}; details are in the log (citebot.log).")
@@ -49,6 +66,10 @@ def handle_errors(func: F) -> F:
 
 def load_settings() -> Settings:
     """Settings from the environment and .env, or a one-line error."""
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
     try:
         return Settings()
     except ValidationError as exc:
@@ -58,144 +79,152 @@ def load_settings() -> Settings:
         raise  # unreachable
 
 
-def progress_bar(total: int, desc: str) -> Callable[[str, int], None]:
-    """A stderr progress bar; returns a callback (file name, files done)."""
+def cli_language(settings: Settings, text: str | None = None) -> str:
+    """CITEBOT_LANGUAGE, else the locale's language, else the question's."""
+    return pick_language(settings.language, settings.system_locale, text=text)
+
+
+def progress_bar(total: int, desc: str = "Indexing") -> Callable[[str, int], None]:
+    """A stderr progress bar over bytes of sources; returns a callback (file name, bytes done)."""
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
+    bar = tqdm(total=total, desc=desc, unit="B", unit_scale=True, file=sys.stderr, leave=False)
+    _BARS.append(bar)
 
     def update(name: str, done: int) -> None:
         bar.set_postfix_str(name[-40:], refresh=False)
         bar.update(done - bar.n)
         if done >= total:
             bar.close()
+            if bar in _BARS:
+                _BARS.remove(bar)
 
     return update
 
 
-@click.group()
-@click.option("-v", "--verbose", is_flag=True, help="Log more detail to stderr.")
+def open_cli_runtime(settings: Settings, question: str | None = None, *,
+                     ingest_when_empty: bool = True) -> Runtime:
+    """The runtime, with notices and the indexing progress bar on stderr."""
+    from bot.runtime import open_runtime
+
+    lang = cli_language(settings, question)
+
+    def notice(key: str, fields: dict[str, object]) -> None:
+        click.echo(t(key, lang, **fields), err=True)
+
+    return open_runtime(settings, check_question=question, notice=notice,
+                        progress=progress_bar, ingest_when_empty=ingest_when_empty)
+
+
+class Group(click.Group):
+    """Lists commands in the order they are defined."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=Group, context_settings=CONTEXT, invoke_without_command=True)
+@click.option("-v", "--verbose", is_flag=True, help="Show retrieval details and log more.")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
-    """citebot: answers from your documents, with citations."""
+    """citebot: answers from your documents, with citations.
+
+    Try: citebot ask "When did Zhidou go bankrupt?"   or   citebot chat"""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+        ctx.exit(0)
+    if any(arg in ("-h", "--help") for arg in sys.argv[1:]):
+        return  # help needs no settings
+    from bot.logs import setup_logging
+
     settings = load_settings()
     setup_logging(settings, verbose)
-    ctx.obj = settings
+    ctx.obj = (settings, verbose)
 
 
-def _library(settings: Settings) -> Any:
-    from index.search_index import SearchIndex
-
-    library = SearchIndex.from_settings(settings)
-    if library.rebuilt_from:
-        click.echo(
-            f"The index was unreadable; it was moved to {library.rebuilt_from} and is rebuilt "
-            "from the sources.",
-            err=True,
-        )
-    return library
+def _settings(ctx: click.Context) -> tuple[Settings, bool]:
+    return ctx.obj
 
 
-def _ingest(library: Any, paths: list[Path] | None) -> Any:
-    from index.ingest import count_files
-
-    with library.lock:  # a busy index is refused before any progress bar is drawn
-        total = count_files(paths or library.default_roots(), library.sources_dir)
-        return library.ingest(paths, progress=progress_bar(total, "Indexing"))
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.pass_obj
+@cli.command(context_settings=CONTEXT)
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
 @handle_errors
-def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
+def ask(ctx: click.Context, question: str, as_json: bool) -> None:
+    """Answer one QUESTION from the sources, with citations."""
+    from bot.render_text import render_answer
+
+    settings, verbose = _settings(ctx)
+    with open_cli_runtime(settings, question) as runtime:
+        if verbose:
+            show_retrieval(runtime, question)
+        answer = asyncio.run(runtime.answerer.ask("cli", question, remember=False))
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        click.echo(render_answer(answer, cli_language(settings, question)))
+
+
+def show_retrieval(runtime: Runtime, question: str) -> None:
+    """-v: the passages retrieval ranks for the question, with scores, on stderr."""
+    lang = cli_language(runtime.settings, question)
+    passages = runtime.index.retrieve(question, runtime.settings.top_k)
+    click.echo(t("cli_retrieval", lang, query=question), err=True)
+    for i, p in enumerate(passages, start=1):
+        snippet = " ".join(p.text.split())[:90]
+        click.echo(f"  {i}. {p.score:.3f}  {p.source}, {p.locator}  {snippet}", err=True)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.pass_context
+@handle_errors
+def chat(ctx: click.Context) -> None:
+    """Chat with follow-up questions (line editing and history; /help inside)."""
+    from bot.cli_chat import ChatSession
+
+    settings, verbose = _settings(ctx)
+    with open_cli_runtime(settings) as runtime:
+        ChatSession(runtime, cli_language(settings), verbose).run()
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("topic", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+@handle_errors
+def brief(ctx: click.Context, topic: tuple[str, ...], as_json: bool) -> None:
+    """A cited digest of the sources, or of what matches TOPIC."""
+    from bot.render_text import render_answer
+
+    settings, _ = _settings(ctx)
+    words = " ".join(topic) or None
+    with open_cli_runtime(settings) as runtime:
+        answer = asyncio.run(runtime.answerer.brief(words))
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        click.echo(render_answer(answer, cli_language(settings, words)))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
+@handle_errors
+def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Index the sources (default: the sources folder and everything indexed before)."""
+    from bot.render_text import render_report
+
+    settings, _ = _settings(ctx)
     for p in paths:
         if not p.exists():
             raise CitebotError(f"{p} does not exist")
-    report = _ingest(_library(settings), list(paths) or None)
+    with open_cli_runtime(settings, ingest_when_empty=False) as runtime:
+        report = runtime.ingest(list(paths) or None, progress_bar)
     click.echo(render_report(report))
 
 
-@cli.command()
-@click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.pass_obj
-@handle_errors
-def ask(settings: Settings, question: str, as_json: bool) -> None:
-    """Answer one question from the sources, with citations."""
-    answerer = _answerer(settings, question)
-    answer = asyncio.run(answerer.ask("cli", question, remember=False))
-    if as_json:
-        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
-    else:
-        click.echo(render_answer(answer))
-
-
-def _answerer(settings: Settings, question: str | None = None) -> Any:
-    """The answering service over an index that is ingested first if empty. A `question` is
-    checked before any indexing, so a bad one fails at once."""
-    from bot.service import Answerer
-
-    library = _library(settings)
-    answerer = Answerer.from_settings(settings, library=library)
-    if question is not None:
-        answerer.clean_question(question)
-    if library.is_empty() or library.rebuilt_from:
-        click.echo("The index is empty; indexing the sources first.", err=True)
-        _ingest(library, None)
-    return answerer
-
-
-@cli.command()
-@click.pass_obj
-@handle_errors
-def chat(settings: Settings) -> None:
-    """Chat with follow-up questions; /sources shows the last sources, /reset forgets, /quit."""
-    answerer = _answerer(settings)
-    asyncio.run(_chat(answerer, "cli:chat"))
-
-
-async def _chat(answerer: Any, conversation: str) -> None:
-    """The REPL, on one event loop (the LLM client's connections belong to it)."""
-    answerer.reset(conversation)
-    click.echo("Ask a question (/sources, /reset, /quit).", err=True)
-    while True:
-        try:
-            line = click.prompt("you", prompt_suffix="> ", err=True).strip()
-        except (EOFError, click.Abort):
-            break
-        if line in ("/quit", "/exit"):
-            break
-        if line == "/reset":
-            answerer.reset(conversation)
-            click.echo("Conversation forgotten.")
-        elif line == "/sources":
-            last = answerer.last_answer(conversation)
-            click.echo(render_answer(last) if last else "No answer yet.")
-        elif line:
-            try:
-                click.echo(render_answer(await answerer.ask(conversation, line)))
-            except CitebotError as exc:
-                click.echo(f"Error: {exc}", err=True)
-        click.echo("")
-
-
-@cli.command()
-@click.argument("topic", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.pass_obj
-@handle_errors
-def brief(settings: Settings, topic: tuple[str, ...], as_json: bool) -> None:
-    """A cited digest of the sources, or of what matches TOPIC."""
-    answer = asyncio.run(_answerer(settings).brief(" ".join(topic) or None))
-    if as_json:
-        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
-    else:
-        click.echo(render_answer(answer))
-
-
-@cli.command("eval")
+@cli.command("eval", context_settings=CONTEXT)
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Evaluate on a temporary index of this folder (your index is untouched).")
@@ -205,15 +234,16 @@ def brief(settings: Settings, topic: tuple[str, ...], as_json: bool) -> None:
 @click.option("--by-lang", is_flag=True, help="Report each question language apart.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write per-question results (JSON lines) here.")
-@click.pass_obj
+@click.pass_context
 @handle_errors
-def eval_(settings: Settings, questions: Path, corpus: Path | None, k: int, as_json: bool,
+def eval_(ctx: click.Context, questions: Path, corpus: Path | None, k: int, as_json: bool,
           by_lang: bool, out: Path | None) -> None:
-    """Measure retrieval and answers on a question file (format: shared/eval/README.md)."""
+    """Measure retrieval and answers on a QUESTIONS file (format: shared/eval/README.md)."""
     from tqdm import tqdm
 
     from bot.evaluation import evaluate, load_questions, render_table
 
+    settings, _ = _settings(ctx)
     try:
         total = len(load_questions(questions))
     except ValueError as exc:
@@ -225,32 +255,63 @@ def eval_(settings: Settings, questions: Path, corpus: Path | None, k: int, as_j
             bars.append(tqdm(total=total, desc="Questions", unit="q", file=sys.stderr, leave=False))
         bars[0].update(done - bars[0].n)
 
-    summary, _ = evaluate(
-        settings, questions, corpus, k=k, by_lang=by_lang, out=out,
-        library=None if corpus else _library(settings),
-        ingest_progress=lambda n: progress_bar(n, "Indexing"), progress=advance,
-    )
+    summary, _ = evaluate(settings, questions, corpus, k=k, by_lang=by_lang, out=out,
+                          ingest_progress=progress_bar, progress=advance)
     for bar in bars:
         bar.close()
     click.echo(json.dumps(summary, ensure_ascii=False) if as_json else render_table(summary))
 
 
-@cli.command()
-@click.pass_obj
+@cli.command(context_settings=CONTEXT)
+@click.pass_context
 @handle_errors
-def stats(settings: Settings) -> None:
+def stats(ctx: click.Context) -> None:
     """Documents, chunks, index location and embedding model."""
-    click.echo(render_stats(_library(settings).stats()))
+    from bot.render_text import render_stats
+
+    settings, _ = _settings(ctx)
+    with open_cli_runtime(settings, ingest_when_empty=False) as runtime:
+        click.echo(render_stats(runtime.index.stats()))
 
 
-@cli.command()
-@click.pass_obj
+@cli.command(context_settings=CONTEXT)
+@click.pass_context
 @handle_errors
-def serve(settings: Settings) -> None:
+def sources(ctx: click.Context) -> None:
+    """List the indexed documents (path, format, passages, when) and what was skipped."""
+    from bot.render_text import render_documents
+
+    settings, _ = _settings(ctx)
+    with open_cli_runtime(settings, ingest_when_empty=False) as runtime:
+        click.echo(render_documents(*runtime.index.documents()))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+@handle_errors
+def forget(ctx: click.Context, path: Path) -> None:
+    """Stop tracking a file or folder and remove its passages from the index."""
+    from bot.render_text import render_report
+
+    settings, _ = _settings(ctx)
+    with open_cli_runtime(settings, ingest_when_empty=False) as runtime:
+        runtime.index.lock.acquire()  # a busy index is refused before anything changes
+        try:
+            report = runtime.index.forget(path)
+        finally:
+            runtime.index.lock.release()
+    click.echo(render_report(report))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.pass_context
+@handle_errors
+def serve(ctx: click.Context) -> None:
     """Run the Telegram bot (long polling; a webhook if CITEBOT_WEBHOOK_URL is set)."""
     from bot.telegram.app import serve as run_bot
 
-    run_bot(settings)
+    run_bot(_settings(ctx)[0])
 
 
 def main() -> None:

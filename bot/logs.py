@@ -48,8 +48,22 @@ def secrets_of(settings: Settings) -> list[str]:
     return out
 
 
+OWN_LOGGERS = ("bot", "index", "citebot", "bench", "__main__")
+
+
+class OwnRecordsOnly(logging.Filter):
+    """Lets only citebot's own records through: libraries' warnings (pypdf, Python warnings)
+    go to the log file, not between the lines of a progress bar."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        name = record.name
+        return name == "root" or any(name == o or name.startswith(o + ".") for o in OWN_LOGGERS)
+
+
 def setup_logging(settings: Settings, verbose: bool = False) -> Path | None:
-    """Log INFO+ to `data_dir/citebot.log` and warnings (or INFO with -v) to stderr."""
+    """Log INFO+ to `data_dir/citebot.log` and our own warnings (or INFO with -v) to stderr;
+    libraries' warnings go to the log file only (everything with -v)."""
+    logging.captureWarnings(True)
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
@@ -60,6 +74,8 @@ def setup_logging(settings: Settings, verbose: bool = False) -> Path | None:
     stderr.setLevel(level)
     stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     stderr.addFilter(redact)
+    if not verbose:
+        stderr.addFilter(OwnRecordsOnly())
     root.addHandler(stderr)
     log_path: Path | None = settings.data_dir / "citebot.log"
     try:

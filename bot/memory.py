@@ -1,27 +1,17 @@
-"""Per-conversation memory, persisted in the data dir so the bot remembers across restarts.
-
-A conversation keeps its last few turns (question, the standalone query it became, the answer
-text, the entities it was about) and its last full `Answer` (for /sources). Offline, a follow-up
-("А кто ей помог?") is rewritten for retrieval by carrying the previous turn's entities; with an
-LLM the service condenses it instead (see `bot/llm.py`).
+"""Follow-up questions. Conversations are stored by `bot/state.py` (SQLite); a turn keeps
+the question, the standalone query it became, the answer text and its entities. Offline, a
+follow-up ("А кто ей помог?") is rewritten for retrieval by carrying the previous turn's
+entities; with an LLM the service condenses it instead (see `bot/llm.py`).
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 import re
-import tempfile
-import threading
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
 
-from bot.types import Answer
+from bot.state import Turn
 from index.text import QUESTION_STOP_WORDS as STOP
 
-log = logging.getLogger(__name__)
+__all__ = ["Turn", "entities", "is_follow_up", "rewrite_follow_up"]
 
 _ANAPHORA_WORDS = """
     он она оно они его её ее ей ему им их ним ней нее неё него нему них нем нём этот эта это эти
@@ -68,107 +58,3 @@ def rewrite_follow_up(question: str, previous_entities: list[str]) -> str:
     low = question.lower()
     extra = [e for e in previous_entities if e.lower() not in low]
     return f"{question} {' '.join(extra)}".strip() if extra else question
-
-
-@dataclass
-class Turn:
-    """One exchange, as remembered."""
-
-    question: str
-    query: str  # the standalone question used for retrieval
-    answer: str
-    entities: list[str] = field(default_factory=list)
-
-
-class ConversationMemory:
-    """Turns and last answers by conversation id, saved as JSON in the data dir."""
-
-    def __init__(
-        self, path: Path | None, *, max_turns: int = 6, max_conversations: int = 5000
-    ) -> None:
-        self.path = path
-        self.max_turns = max_turns
-        self.max_conversations = max_conversations
-        self._turns: dict[str, list[Turn]] = {}
-        self._last: dict[str, Answer] = {}
-        self._lock = threading.Lock()
-        self._load()
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> ConversationMemory:
-        """Memory stored in `<data dir>/conversations.json`."""
-        return cls(Path(settings.data_dir) / "conversations.json", max_turns=settings.memory_turns)
-
-    def turns(self, conversation: str) -> list[Turn]:
-        """The remembered turns, oldest first."""
-        with self._lock:
-            return list(self._turns.get(conversation, []))
-
-    def last_answer(self, conversation: str) -> Answer | None:
-        """The last answer given in the conversation."""
-        with self._lock:
-            return self._last.get(conversation)
-
-    def add(self, conversation: str, turn: Turn, answer: Answer) -> None:
-        """Remember a turn and its answer, then save."""
-        with self._lock:
-            turns = self._turns.pop(conversation, [])  # re-insert: most recent last
-            turns.append(turn)
-            if self.max_turns:
-                self._turns[conversation] = turns[-self.max_turns :]
-            self._last.pop(conversation, None)
-            self._last[conversation] = answer
-            while len(self._last) > self.max_conversations:  # least recently used first
-                oldest = next(iter(self._last))
-                self._last.pop(oldest)
-                self._turns.pop(oldest, None)
-            self._save()
-
-    def reset(self, conversation: str) -> None:
-        """Forget a conversation entirely, then save."""
-        with self._lock:
-            self._turns.pop(conversation, None)
-            self._last.pop(conversation, None)
-            self._save()
-
-    def history_text(self, conversation: str, limit: int = 4, answer_chars: int = 300) -> str:
-        """The recent turns as plain text for a prompt (citation markers removed)."""
-        lines = []
-        for t in self.turns(conversation)[-limit:]:
-            answer = re.sub(r"\s*\[\d+\]", "", t.answer)
-            if len(answer) > answer_chars:
-                answer = answer[:answer_chars].rstrip() + "…"
-            lines += [f"User: {t.question}", f"Assistant: {answer}"]
-        return "\n".join(lines)
-
-    # --- persistence ---
-    def _load(self) -> None:
-        if self.path is None or not self.path.exists():
-            return
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            for cid, turns in raw.get("turns", {}).items():
-                self._turns[cid] = [Turn(**t) for t in turns]
-            for cid, state in raw.get("last", {}).items():
-                self._last[cid] = Answer.from_state(state)
-        except (OSError, ValueError, TypeError, KeyError) as err:
-            log.warning("conversation memory %s unreadable (%s); starting empty", self.path, err)
-            self._turns.clear()
-            self._last.clear()
-
-    def _save(self) -> None:
-        if self.path is None:
-            return
-        payload = {
-            "version": 1,
-            "turns": {cid: [asdict(t) for t in ts] for cid, ts in self._turns.items()},
-            "last": {cid: a.to_state() for cid, a in self._last.items()},
-        }
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".conversations-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, ensure_ascii=False)
-            os.replace(tmp, self.path)
-        except OSError as err:
-            log.warning("could not save conversation memory: %s", err)

@@ -1,34 +1,42 @@
-"""Plain-text rendering of answers, reports and stats for the CLI."""
+"""Plain-text rendering for the CLI: answers (from the presentation model), reports and stats."""
 
 from __future__ import annotations
 
 import textwrap
 
+from bot.i18n import t
+from bot.presentation import AnswerView, present, present_sources
 from bot.types import Answer
-from index.types import IndexStats, IngestReport
+from index.types import DocumentEntry, IndexStats, IngestReport
 
 
 def _quote(text: str, width: int = 96) -> str:
     return textwrap.indent(textwrap.fill(f"“{text}”", width=width), "    ")
 
 
-def render_answer(answer: Answer) -> str:
+def render_view(view: AnswerView) -> str:
+    """A presented answer as plain text: paragraphs, note, then the source list."""
+    lines: list[str] = []
+    for paragraph in view.paragraphs:
+        lines += [paragraph, ""]
+    if view.note:
+        lines += [f"({view.note})", ""]
+    if view.sources_title:
+        lines.append(f"{view.sources_title}:")
+        for item in view.sources:
+            lines.append(f"- {item.heading}" if view.closest else item.heading)
+            lines.append(_quote(item.quote))
+    return "\n".join(lines).rstrip()
+
+
+def render_answer(answer: Answer, lang: str = "en") -> str:
     """The answer, then a numbered source list with quotes (or the closest passages)."""
-    lines = [answer.text]
-    if answer.note:
-        lines += ["", f"({answer.note})"]
-    if answer.citations:
-        lines += ["", "Sources:"]
-        for c in answer.citations:
-            lines.append(f"[{c.n}] {c.passage.source}, {c.passage.locator}")
-            lines.append(_quote(c.quote))
-    elif answer.refused and answer.closest:
-        lines += ["", "Closest I found (not an answer):"]
-        for p in answer.closest:
-            snippet = p.text if len(p.text) <= 200 else p.text[:200].rsplit(" ", 1)[0] + "…"
-            lines.append(f"- {p.source}, {p.locator}")
-            lines.append(_quote(snippet))
-    return "\n".join(lines)
+    return render_view(present(answer, lang))
+
+
+def render_sources(answer: Answer | None, lang: str = "en") -> str:
+    """The full quotes behind an answer (`/sources` in `citebot chat`)."""
+    return render_view(present_sources(answer, lang))
 
 
 def render_report(report: IngestReport) -> str:
@@ -56,3 +64,25 @@ def render_stats(stats: IndexStats) -> str:
             f"Embedding model: {stats.embedding_model}",
         ]
     )
+
+
+def render_documents(entries: list[DocumentEntry], skipped: list[tuple[str, str]]) -> str:
+    """`citebot sources` output: every indexed document, then what was skipped and why."""
+    import time
+
+    if not entries and not skipped:
+        return "Nothing is indexed yet: `citebot ingest PATH` indexes a folder or a file."
+    lines = [f"{len(entries)} documents, {sum(e.passages for e in entries)} passages:"]
+    for e in entries:
+        stamp = time.localtime(e.indexed_at)
+        when = time.strftime("%Y-%m-%d %H:%M", stamp) if e.indexed_at else "-"
+        note = "" if e.complete else "  (incomplete: the next ingest finishes it)"
+        lines.append(f"  {e.path}  [{e.format}, {e.passages} passages, indexed {when}]{note}")
+    if skipped:
+        lines.append(f"Skipped ({len(skipped)}):")
+        lines += [f"  {path}: {reason}" for path, reason in skipped]
+    return "\n".join(lines)
+
+
+__all__ = ["render_answer", "render_documents", "render_report", "render_sources", "render_stats",
+           "render_view", "t"]

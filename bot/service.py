@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -28,9 +28,10 @@ from bot.grounding import (
     in_language,
 )
 from bot.llm import LLMClient, LLMWriter
-from bot.memory import ConversationMemory, Turn, entities, rewrite_follow_up
+from bot.memory import Turn, entities, rewrite_follow_up
 from bot.prompts import Prompts
 from bot.settings import Settings
+from bot.state import ConversationStore, StateDB
 from bot.types import Answer, AnswerMode
 from index.errors import InputError, LLMError
 from index.text import LANGUAGE_NAMES, detect_language, language_name
@@ -78,7 +79,7 @@ class Answerer:
         library: Library,
         extractive: ExtractiveResponder,
         *,
-        memory: ConversationMemory | None = None,
+        memory: ConversationStore | None = None,
         briefer: Briefer | None = None,
         writer: LLMWriter | None = None,
         top_k: int = 5,
@@ -88,7 +89,7 @@ class Answerer:
     ) -> None:
         self.library = library
         self.extractive = extractive
-        self.memory = memory or ConversationMemory(None)
+        self.memory = memory or ConversationStore(StateDB(None))
         self.briefer = briefer or Briefer(extractive.encode)
         self.writer = writer
         self.grounding = Grounding(ClaimChecker(extractive.encode))
@@ -98,7 +99,10 @@ class Answerer:
         self.brief_k = brief_k
 
     @classmethod
-    def from_settings(cls, settings: Settings, library: SearchIndex | None = None) -> Answerer:
+    def from_settings(
+        cls, settings: Settings, library: SearchIndex | None = None,
+        memory: ConversationStore | None = None,
+    ) -> Answerer:
         """Build the service and its collaborators from the concrete index (the one place its
         encoder is taken); broken prompt files fail here."""
         prompts = Prompts.load(settings.prompts_dir)
@@ -117,8 +121,8 @@ class Answerer:
                 threshold=threshold,
                 max_chars=settings.answer_max_chars,
             ),
-            memory=ConversationMemory(
-                settings.data_dir / "conversations.json", max_turns=settings.memory_turns
+            memory=memory or ConversationStore(
+                StateDB.in_data_dir(settings.data_dir), max_turns=settings.memory_turns
             ),
             briefer=Briefer(encode, max_chars=settings.brief_max_chars),
             writer=LLMWriter(client, prompts) if client else None,
@@ -214,15 +218,20 @@ class Answerer:
             return _fallback(offline, WRONG_LANGUAGE)
         return await asyncio.to_thread(self.grounding.answer, question, reply, passages, offline)
 
-    async def brief(self, topic: str | None = None) -> Answer:
-        """A cited digest of the sources, or of what matches `topic`."""
+    async def brief(
+        self, topic: str | None = None, sources: Collection[str] | None = None
+    ) -> Answer:
+        """A cited digest of the sources (only of `sources`, if given), or of what matches
+        `topic`."""
         started = time.perf_counter()
         topic = " ".join(topic.split()) if topic and topic.strip() else None
         if topic:
             passages = await asyncio.to_thread(self.library.retriever.retrieve, topic, self.brief_k)
         else:
             records = await asyncio.to_thread(self.library.records)
-            passages = [r.passage for r in records][:BRIEF_PASSAGES]
+            passages = [
+                r.passage for r in records if sources is None or r.passage.source in sources
+            ][:BRIEF_PASSAGES]
         offline = await asyncio.to_thread(self.briefer.brief, topic, passages)
         answer = offline
         if self.writer and not offline.refused:

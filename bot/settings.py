@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     # --- retrieval and answers ---
     top_k: int = Field(default=5, ge=1, le=50)
     chunk_chars: int = Field(default=1000, ge=200, le=4000)
+    ingest_batch: int = Field(default=512, ge=1)  # passages per write (capped by the store's max)
     max_question_chars: int = Field(default=2000, ge=50)
     lock_timeout_s: float = Field(default=0.0, ge=0)
     chroma_timeout_s: float = Field(default=30.0, gt=0)  # per request to a Chroma server
@@ -53,6 +54,13 @@ class Settings(BaseSettings):
     answer_max_chars: int = Field(default=400, ge=100)
     brief_max_chars: int = Field(default=1500, ge=200)
     memory_turns: int = Field(default=6, ge=0, le=50)
+    conversation_expire_days: float = Field(default=30.0, ge=0)  # 0 = keep forever
+
+    # --- language of messages ---
+    language: str = ""  # "ru" | "en"; empty = from the locale, else the question's language
+    system_locale: str = Field(
+        default="", validation_alias=AliasChoices("LC_ALL", "LC_MESSAGES", "LANG")
+    )
 
     # --- Telegram ---
     telegram_bot_token: SecretStr | None = Field(
@@ -62,6 +70,10 @@ class Settings(BaseSettings):
     telegram_base_url: str = Field(
         default="https://api.telegram.org/bot",
         validation_alias=AliasChoices("TELEGRAM_BASE_URL", "CITEBOT_TELEGRAM_BASE_URL"),
+    )
+    telegram_base_file_url: str = Field(  # empty = derived: ".../bot" -> ".../file/bot"
+        default="",
+        validation_alias=AliasChoices("TELEGRAM_BASE_FILE_URL", "CITEBOT_TELEGRAM_BASE_FILE_URL"),
     )
     allowed_chats: Annotated[list[int], NoDecode] = []  # empty = everyone (warned at start-up)
     admin_ids: Annotated[list[int], NoDecode] = []
@@ -90,6 +102,14 @@ class Settings(BaseSettings):
                 return [int(x) for x in v.replace(";", ",").split(",") if x.strip()]
             except ValueError as exc:
                 raise ValueError("must be comma-separated numeric Telegram ids") from exc
+        return v
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, v: str) -> str:
+        v = v.strip().lower()
+        if v not in ("", "ru", "en"):
+            raise ValueError("CITEBOT_LANGUAGE must be ru or en (or empty)")
         return v
 
     @field_validator("timezone")

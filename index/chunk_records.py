@@ -32,6 +32,7 @@ class DocumentChunks:
     file_hash: str
     doc_key: str
     root: str
+    total: int = 0  # the document's chunk count, on its last batch only (0: more to come)
 
 
 def _sentences_to_str(spans: tuple[tuple[int, int], ...]) -> str:
@@ -58,9 +59,10 @@ def to_nodes(doc: DocumentChunks) -> list[TextNode]:
                 "end": chunk.end,
                 "sents": _sentences_to_str(chunk.sentences),
                 "file_hash": doc.file_hash,
-                "n_chunks": len(doc.chunks),
+                "n_chunks": doc.total,
                 "position": chunk.position,
                 "root": doc.root,
+                "heading": chunk.heading,
             },
             start_char_idx=chunk.start,
             end_char_idx=chunk.end,
@@ -79,6 +81,7 @@ def record_from(cid: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
         start=int(meta.get("start", 0)),
         end=int(meta.get("end", 0)),
         sentences=_sentences_from_str(str(meta.get("sents", ""))),
+        heading=str(meta.get("heading", "")),
     )
     return ChunkRecord(
         passage=passage,

@@ -1,23 +1,30 @@
-"""Sentence-aware chunking that keeps character offsets and a human locator."""
+"""Structure-aware passages: blocks -> citable chunks that know their heading path and a locator
+a person can follow (`§ 3.2 Sick leave, ¶2`, `p. 2, ¶3`, `p. 3, table 1, row 4`).
+
+Paragraphs and list items of one section (and, in a PDF, one page) are grouped up to ~max_chars;
+a chunk never crosses a heading or a page. A heading is never chunk text: it is the chunk's
+`heading` (context for retrieval, shown in the locator). Every table row is its own chunk, whole,
+its cells labelled with the column headers. Chunks are produced lazily, so a large file streams.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from index.loaders import LoadedDocument
+from index.parsing.blocks import Block, Kind
 from index.text import sentence_spans, split_sentences
-from index.text.sentences import PARAGRAPH_BREAK
+from index.types import HEADING_SEP, embed_text
 
-__all__ = ["Chunk", "chunk_document", "sentence_spans", "split_sentences"]
+__all__ = ["Chunk", "chunk_blocks", "sentence_spans", "split_sentences"]
 
-_PARA_RE = PARAGRAPH_BREAK
+_LOCATOR_HEADING = 60  # characters of the heading shown in a locator
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """A citable unit: one paragraph or a sentence-bounded part of one."""
+    """A citable unit: paragraphs of one section, part of a long paragraph, or a table row."""
 
     id: str
     source: str
@@ -27,100 +34,146 @@ class Chunk:
     locator: str
     sentences: tuple[tuple[int, int], ...]  # relative to `text`
     position: int
+    heading: str = ""  # "Handbook › 3 Leave › 3.2 Sick leave"
+
+    @property
+    def embed_text(self) -> str:
+        """What is embedded for retrieval (heading path, text, a table row's cells)."""
+        return embed_text(self.heading, self.text, self.locator)
 
 
-def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    pos = 0
-    for m in _PARA_RE.finditer(text):
-        yield pos, m.start()
-        pos = m.end()
-    yield pos, len(text)
-
-
-def _pieces(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[int, int]]:
-    """Split a long paragraph into sentence-bounded pieces of at most ~max_chars."""
-    sents = [(start + s, start + e) for s, e in split_sentences(text[start:end])]
+def _pieces(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Sentence-bounded spans of a long paragraph, each at most ~max_chars."""
+    out: list[tuple[int, int]] = []
     cur_s: int | None = None
-    cur_e = start
-    for s, e in sents:
+    cur_e = 0
+    for s, e in split_sentences(text):
         if cur_s is not None and e - cur_s > max_chars:
-            yield cur_s, cur_e
+            out.append((cur_s, cur_e))
             cur_s = None
-        while e - s > max_chars and cur_s is None:  # one giant "sentence": hard split at a space
+        while e - s > max_chars and cur_s is None:  # one giant "sentence": cut at a space
             cut = text.rfind(" ", s, s + max_chars)
             cut = cut if cut > s else s + max_chars
-            yield s, cut
+            out.append((s, cut))
             s = cut + 1
         if cur_s is None:
             cur_s = s
         cur_e = e
     if cur_s is not None:
-        yield cur_s, cur_e
+        out.append((cur_s, cur_e))
+    return out
 
 
-def _page_of(pages: list[tuple[int, int, int]], offset: int) -> int | None:
-    for s, e, no in pages:
-        if s <= offset < e + 2:
-            return no
-    return None
+@dataclass
+class _Piece:
+    text: str
+    start: int  # offset in the document's text
+    para: int  # paragraph number within its section or page
+    whole: bool  # a list item or table row: one sentence-unit
 
 
-def chunk_document(doc: LoadedDocument, max_chars: int = 1000, min_chars: int = 200) -> list[Chunk]:
-    """Split a document into paragraph-sized chunks (short ones merged forward)."""
-    text = doc.text
-    paras = []
-    for s, e in _paragraphs(text):
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            paras.append((s, e))
-    groups: list[list[tuple[int, int, int]]] = []  # each chunk: its (start, end, para_no) pieces
-    pending: list[tuple[int, int, int]] = []
-    page, no = None, 0
-    for s, e in paras:
-        para_page = _page_of(doc.pages, s) if doc.pages else None
-        if para_page != page:  # PDF: chunks never span pages; paragraphs count per page
-            if pending:
-                groups.append(pending)
-                pending = []
-            page, no = para_page, 0
-        no += 1
-        for ps, pe in _pieces(text, s, e, max_chars):
-            if pending and pe - pending[0][0] > max_chars:
-                groups.append(pending)
-                pending = []
-            pending.append((ps, pe, no))
-            if pe - pending[0][0] >= min_chars:
-                groups.append(pending)
-                pending = []
-    if pending:
-        groups.append(pending)
-    chunks = []
-    for position, pieces in enumerate(groups):
-        s, e = pieces[0][0], pieces[-1][1]
-        p1, p2 = pieces[0][2], pieces[-1][2]
-        body = text[s:e]
-        sentences = tuple(
-            (ps - s + a, ps - s + b)
-            for ps, pe, _ in pieces
-            for a, b in split_sentences(text[ps:pe])
-        )
+class _Chunker:
+    def __init__(self, source: str, max_chars: int, min_chars: int) -> None:
+        self.source = source
+        self.max_chars = max_chars
+        self.min_chars = min_chars
+        self.headings: list[tuple[int, str]] = []  # (level, text) of the open sections
+        self.page: int | None = None
+        self.para = 0
+        self.offset = 0
+        self.position = 0
+        self.pending: list[_Piece] = []
+
+    @property
+    def heading(self) -> str:
+        return HEADING_SEP.join(text for _, text in self.headings)
+
+    def _where(self) -> str:
+        parts = []
+        if self.page is not None:
+            parts.append(f"p. {self.page}")
+        elif self.headings:
+            title = self.headings[-1][1]
+            if len(title) > _LOCATOR_HEADING:
+                title = title[: _LOCATOR_HEADING - 1].rstrip() + "…"
+            parts.append(f"§ {title}")
+        return ", ".join(parts)
+
+    def feed(self, block: Block) -> Iterator[Chunk]:
+        start = self.offset
+        self.offset += len(block.text) + 2
+        if block.page != self.page:
+            yield from self.flush()
+            self.page, self.para = block.page, 0
+        if block.kind is Kind.HEADING:
+            yield from self.flush()
+            level = max(1, block.level)
+            while self.headings and self.headings[-1][0] >= level:
+                self.headings.pop()
+            self.headings.append((level, block.text))
+            if self.page is None:  # paragraphs count per section, or per page in a PDF
+                self.para = 0
+            return
+        if block.kind is Kind.ROW:
+            yield from self.flush()
+            where = self._where()
+            locator = f"{where}, table {block.table}, row {block.row}".lstrip(", ")
+            yield self._chunk([_Piece(block.text, start, 0, True)], locator)
+            return
+        self.para += 1
+        if block.kind is Kind.ITEM or len(block.text) <= self.max_chars:
+            spans = [(0, len(block.text))]
+        else:
+            spans = _pieces(block.text, self.max_chars)
+        for s, e in spans:
+            piece = _Piece(block.text[s:e], start + s, self.para, block.kind is Kind.ITEM)
+            size = sum(len(p.text) + 2 for p in self.pending)
+            if self.pending and size + len(piece.text) > self.max_chars:
+                yield from self.flush()
+            self.pending.append(piece)
+            if size + len(piece.text) >= self.min_chars:
+                yield from self.flush()
+
+    def flush(self) -> Iterator[Chunk]:
+        if not self.pending:
+            return
+        pieces, self.pending = self.pending, []
+        p1, p2 = pieces[0].para, pieces[-1].para
         para = f"¶{p1}" if p1 == p2 else f"¶{p1}–{p2}"
-        page = _page_of(doc.pages, s) if doc.pages else None
-        locator = f"p. {page}, {para}" if page else para
-        digest = hashlib.sha1(f"{doc.source}\x00{position}\x00{body}".encode()).hexdigest()[:20]
-        chunks.append(
-            Chunk(
-                id=f"c_{digest}",
-                source=doc.source,
-                text=body,
-                start=s,
-                end=e,
-                locator=locator,
-                sentences=sentences,
-                position=position,
-            )
+        where = self._where()
+        yield self._chunk(pieces, f"{where}, {para}" if where else para)
+
+    def _chunk(self, pieces: list[_Piece], locator: str) -> Chunk:
+        body = "\n\n".join(p.text for p in pieces)
+        sentences: list[tuple[int, int]] = []
+        pos = 0
+        for p in pieces:
+            spans = [(0, len(p.text))] if p.whole else split_sentences(p.text)
+            sentences += [(pos + a, pos + b) for a, b in spans]
+            pos += len(p.text) + 2
+        heading = self.heading
+        key = f"{self.source}\x00{self.position}\x00{heading}\x00{body}"
+        digest = hashlib.sha1(key.encode()).hexdigest()[:20]
+        chunk = Chunk(
+            id=f"c_{digest}",
+            source=self.source,
+            text=body,
+            start=pieces[0].start,
+            end=pieces[-1].start + len(pieces[-1].text),
+            locator=locator,
+            sentences=tuple(sentences),
+            position=self.position,
+            heading=heading,
         )
-    return chunks
+        self.position += 1
+        return chunk
+
+
+def chunk_blocks(
+    blocks: Iterable[Block], source: str, max_chars: int = 1000, min_chars: int = 200
+) -> Iterator[Chunk]:
+    """The chunks of a document's blocks, in order (lazily)."""
+    chunker = _Chunker(source, max_chars, min_chars)
+    for block in blocks:
+        yield from chunker.feed(block)
+    yield from chunker.flush()

@@ -11,14 +11,16 @@ from typing import TYPE_CHECKING
 
 from index.config import IndexConfig
 from index.embedding import MODEL_NAME, Usem3Embedding
-from index.errors import IndexCorruptError
-from index.ingest import DocInfo, Ingestor, Progress
+from index.errors import IndexCorruptError, InputError
+from index.ingest import DocInfo, Ingestor, Progress, file_of, indexed_documents
 from index.lock import WriterLock
 from index.manifest import discard_manifest, load_manifest, manifest_path, save_manifest
+from index.parsing import FORMATS
 from index.retrieve import HybridRetriever
 from index.side_indexes import SideIndexes
+from index.sources import SourceRegistry
 from index.store import ChromaStore, ChunkRecord, set_aside_broken
-from index.types import IndexStats, IngestReport, Passage
+from index.types import DocumentEntry, IndexStats, IngestReport, Passage
 
 if TYPE_CHECKING:
     from index.llama_retriever import CitebotRetriever
@@ -37,6 +39,7 @@ class SearchIndex:
         data_dir: Path,
         sources_dir: Path,
         chunk_chars: int = 1000,
+        ingest_batch: int = 512,
         lock: WriterLock | None = None,
         refresh_s: float = 1.0,
     ) -> None:
@@ -45,6 +48,7 @@ class SearchIndex:
         self.data_dir = data_dir
         self.sources_dir = sources_dir
         self.chunk_chars = chunk_chars
+        self.ingest_batch = ingest_batch
         self.lock = lock or WriterLock(data_dir)
         self.rebuilt_from: Path | None = None
         self._retriever: HybridRetriever | None = None
@@ -95,6 +99,7 @@ class SearchIndex:
             data_dir=data_dir,
             sources_dir=settings.sources_dir,
             chunk_chars=settings.chunk_chars,
+            ingest_batch=settings.ingest_batch,
             lock=lock,
             refresh_s=settings.index_refresh_s,
         )
@@ -196,18 +201,21 @@ class SearchIndex:
                 indexed = None
                 if self._records is None:  # a fresh process: try the manifest first
                     indexed = self._current_manifest()
-                discard_manifest(manifest)  # from here on the store may change
+                registry = self._registry(indexed)
                 if paths:
-                    roots = list(paths)
-                elif indexed is not None:
-                    roots = self._roots({info.root for info in indexed.values()})
+                    registry.name(list(paths))
+                    roots = [Path(p).expanduser().resolve() for p in paths]
                 else:
-                    roots = self.default_roots()
-                ingestor = Ingestor(self.store, self.sidecar.encode, self.chunk_chars)
+                    roots = registry.default_roots(self.sources_dir)
+                discard_manifest(manifest)  # from here on the store may change
+                ingestor = Ingestor(
+                    self.store, self.sidecar.encode, self.chunk_chars, self.ingest_batch
+                )
                 try:
                     report = ingestor.run(
                         roots, self.sources_dir, progress,
                         None if indexed is not None else self.records(), indexed,
+                        excluded=registry.is_excluded, keep_roots=set(registry.roots),
                     )
                 except BaseException:
                     self._invalidate()  # some writes may have landed: reread next time
@@ -223,27 +231,81 @@ class SearchIndex:
                 # else: nothing changed and the last writer finished its sync; readers build
                 # their own retriever when asked (an unchanged re-ingest stays cheap at scale)
                 save_manifest(manifest, self.store.state(), report.chunks_total, ingestor.indexed)
+                registry.record(report_keys(ingestor, report), ingestor.skipped_paths)
+                registry.save()
                 return report
         finally:
             if not held:
                 self.lock.release()
 
     def default_roots(self) -> list[Path]:
-        """The sources folder plus every root indexed before (from the manifest when it is
-        current, so a fresh process need not read every chunk just to learn the roots)."""
+        """What a plain ingest syncs: the roots recorded in the data dir (or, the first time,
+        the configured sources folder, which must exist)."""
         with self._mutex:
-            if self._records is None:
-                indexed = self._current_manifest()
-                if indexed is not None:
-                    return self._roots({info.root for info in indexed.values()})
-            return self._roots({r.root for r in self.records()})
+            indexed = self._current_manifest() if self._records is None else None
+            return self._registry(indexed).default_roots(self.sources_dir)
+
+    def _registry(self, indexed: dict[str, DocInfo] | None) -> SourceRegistry:
+        """The recorded sources; an index made before they were recorded gets its roots from
+        what it holds (the sources folder counts as the user's own only if named elsewhere)."""
+        registry = SourceRegistry.load(self.data_dir)
+        if not registry.roots and not registry.user_named:
+            docs = indexed if indexed is not None else indexed_documents(self.records())
+            held = {info.root for info in docs.values() if info.root}
+            default = str(self.sources_dir.expanduser().resolve())
+            if held:
+                registry.roots = sorted(held | ({default} if Path(default).is_dir() else set()))
+                registry.user_named = held != {default}
+        return registry
+
+    def documents(self) -> tuple[list[DocumentEntry], list[tuple[str, str]]]:
+        """What is indexed (one entry per document, by path) and what the last ingest skipped
+        (absolute path, reason)."""
+        with self._mutex:
+            indexed = self._current_manifest() if self._records is None else None
+            if indexed is None:
+                indexed = indexed_documents(self.records())
+            registry = self._registry(indexed)
+        entries = [
+            DocumentEntry(
+                path=str(file_of(info.root, info.source, self.sources_dir)),
+                source=info.source,
+                format=FORMATS.get(Path(info.source).suffix.lower(), "?"),
+                passages=info.count,
+                indexed_at=registry.indexed_at.get(key, 0.0),
+                complete=info.complete,
+            )
+            for key, info in indexed.items()
+        ]
+        return sorted(entries, key=lambda e: e.path), sorted(registry.skipped.items())
+
+    def forget(self, path: Path, progress: Progress | None = None) -> IngestReport:
+        """Stop tracking a file or folder and remove its passages (then re-sync the rest)."""
+        held = self.lock.held
+        if not held:
+            self.lock.acquire()
+        try:
+            with self._mutex:
+                indexed = self._current_manifest() if self._records is None else None
+                registry = self._registry(indexed)
+                if not registry.forget(path):
+                    raise InputError(f"{path} is not among the indexed sources (see `sources`)")
+                registry.save()
+            return self.ingest(progress=progress)
+        finally:
+            if not held:
+                self.lock.release()
 
     def _current_manifest(self) -> dict[str, DocInfo] | None:
         path = manifest_path(self.data_dir, self.store.collection_name)
         return load_manifest(path, self.store.state(), self.store.count())
 
-    def _roots(self, indexed_roots: set[str]) -> list[Path]:
-        return sorted({self.sources_dir.resolve()} | {Path(r) for r in indexed_roots if r})
+
+
+def report_keys(ingestor: Ingestor, report: IngestReport) -> list[str]:
+    """The document keys this ingest wrote."""
+    written = set(report.added) | set(report.updated)
+    return [key for key, info in ingestor.indexed.items() if info.source in written]
 
 
 def _try_bump(store: ChromaStore) -> None:

@@ -48,7 +48,8 @@ class SideIndexes:
         self.words = WordVectors(data_dir / f"words-{store.collection_name}", embedder.encode)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Chunk vectors for the ingest; their sentence vectors are kept for the next sync."""
+        """Chunk vectors for the ingest (of each chunk's `embed_text`: heading path and text);
+        their sentence vectors are kept for the next sync."""
         encoded = self.encoder.encode(texts)
         for text, enc in zip(texts, encoded, strict=True):
             self._pending[_key(text)] = enc.sentence_vectors.astype(np.float16)
@@ -79,7 +80,7 @@ class SideIndexes:
     def _sync_lexical(self, passages: dict[str, Any]) -> LexicalIndex:
         lexical = self._lexical or LexicalIndex.load(self.folder) or LexicalIndex.empty()
         have = set(lexical.ids)
-        added = {cid: passages[cid].text for cid in passages if cid not in have}
+        added = {cid: passages[cid].context for cid in passages if cid not in have}
         removed = have - set(passages)
         if added or removed or self._lexical is None:
             if added or removed:
@@ -105,14 +106,14 @@ class SideIndexes:
         cache = {cid: v for cid, v in cache.items() if cid in passages}
         todo = [cid for cid in passages if cid not in cache]
         fresh: dict[str, np.ndarray] = {}
-        unseen = [cid for cid in todo if _key(passages[cid].text) not in self._pending]
+        unseen = [cid for cid in todo if _key(passages[cid].embed_text) not in self._pending]
         if unseen:
             log.info("computing sentence vectors of %d chunks", len(unseen))
-            texts = [passages[c].text for c in unseen]
+            texts = [passages[c].embed_text for c in unseen]
             for text, enc in zip(texts, self.encoder.encode(texts), strict=True):
                 self._pending[_key(text)] = enc.sentence_vectors.astype(np.float16)
         for cid in todo:  # rounded as stored, so every process scores alike
-            fresh[cid] = self._pending[_key(passages[cid].text)].astype(np.float32)
+            fresh[cid] = self._pending[_key(passages[cid].embed_text)].astype(np.float32)
         cache |= fresh
         if write:
             self._store_sentences(fresh, passages)

@@ -27,6 +27,7 @@ from index.remote import describe, set_timeout
 
 log = logging.getLogger(__name__)
 _GET_PAGE = 5000
+_DEFAULT_MAX_BATCH = 5000
 VERSION_KEY = "citebot_version"  # collection metadata: a stamp every writing ingest renews
 SYNCED_KEY = "citebot_synced"  # the version whose sentence vectors the writer finished storing
 _SERVER_ERRORS = (httpx.HTTPError, ChromaError, OSError)
@@ -73,6 +74,7 @@ class ChromaStore:
         self.collection_name = collection_name
         self.location = location
         self._stale = False
+        self._max_batch: int | None = None
         self._open_collection()
 
     def _open_collection(self) -> None:
@@ -160,15 +162,26 @@ class ChromaStore:
         self, chunks: list[Chunk], vectors: np.ndarray, file_hash: str, doc_key: str, root: str
     ) -> None:
         """Store the chunks of one document (`doc_key`) with their vectors, via llama-index."""
-        self.add_many([DocumentChunks(chunks, vectors, file_hash, doc_key, root)])
+        self.add_many([DocumentChunks(chunks, vectors, file_hash, doc_key, root, len(chunks))])
+
+    def max_batch_size(self) -> int:
+        """The most records the store takes in one write (Chroma's `get_max_batch_size`)."""
+        if self._max_batch is None:
+            try:
+                self._max_batch = int(self.client.get_max_batch_size())
+            except Exception as exc:  # an old or unreachable server: a safe default
+                log.info("max batch size unknown (%s); using %d", exc, _DEFAULT_MAX_BATCH)
+                self._max_batch = _DEFAULT_MAX_BATCH
+        return self._max_batch
 
     @_guarded
     def add_many(self, docs: list[DocumentChunks]) -> None:
-        """Store several documents in one write: each write costs a commit (~40 ms embedded),
-        so one per file would dominate ingest at scale."""
+        """Store several documents' chunks, in writes no larger than the store accepts: each
+        write costs a commit (~40 ms embedded), so one per file would dominate at scale."""
         nodes: list[BaseNode] = [node for doc in docs for node in to_nodes(doc)]
-        if nodes:
-            self.vector_store.add(nodes)
+        size = self.max_batch_size()
+        for s in range(0, len(nodes), size):
+            self.vector_store.add(nodes[s : s + size])
 
     @_guarded
     def delete_source(self, doc_key: str) -> None:

@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
+
+HEADING_SEP = " › "  # between the parts of a heading path
+CELL_SEP = " | "  # between the labelled cells of a table row
+_ROW_LOCATOR_RE = re.compile(r"\btable \d+, row \d+$")
+
+
+def context_text(heading: str, text: str) -> str:
+    """A passage's text with its heading path as a first paragraph (for retrieval only)."""
+    return f"{heading}\n\n{text}" if heading else text
+
+
+def embed_text(heading: str, text: str, locator: str) -> str:
+    """`context_text`, and for a table row ("Model: Fold | Price: €1,290 | Weight: 16.8 kg") one
+    more paragraph per cell naming the row ("Fold — Price: €1,290."): a whole row embeds as a
+    blur of all its columns, one cell with its row key is what a question about it looks like."""
+    context = context_text(heading, text)
+    if not _ROW_LOCATOR_RE.search(locator):
+        return context
+    cells = text.split(CELL_SEP)
+    key = cells[0].split(": ", 1)[-1]
+    extra = [f"{key} — {cell}." for cell in cells[1:]]
+    return "\n\n".join([context, *extra])
 
 
 @dataclass(frozen=True)
@@ -12,12 +35,25 @@ class Passage:
     id: str
     text: str
     source: str  # path relative to the sources folder, e.g. "000_b6104577f47c4be2.txt"
-    locator: str  # human locator: "¶3", "p. 2, ¶1"
+    locator: str  # human locator: "¶3", "§ 3.2 Sick leave, ¶2", "p. 2, ¶1", "p. 3, table 1, row 4"
     start: int  # character offset of `text` in the document's extracted text
     end: int
     score: float = 0.0
     sentences: tuple[tuple[int, int], ...] = field(default=(), compare=False)
     """Sentence spans relative to `text` (start, end), for extractive answers."""
+    heading: str = ""
+    """The heading path of the section it is in ("Handbook › 3 Leave › 3.2 Sick leave"): context
+    for retrieval and readers, never part of `text` (a heading alone is no answer)."""
+
+    @property
+    def context(self) -> str:
+        """What the lexical index holds: the heading path, then the text."""
+        return context_text(self.heading, self.text)
+
+    @property
+    def embed_text(self) -> str:
+        """What is embedded: `context`, plus a table row's cells one by one (see `embed_text`)."""
+        return embed_text(self.heading, self.text, self.locator)
 
     def with_score(self, score: float) -> Passage:
         """A copy with another retrieval score."""
@@ -53,3 +89,15 @@ class IndexStats:
     location: str
     embedding_model: str
     sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One indexed document, for `citebot sources`."""
+
+    path: str  # absolute path of the file
+    source: str  # display name
+    format: str  # "markdown", "pdf", ...
+    passages: int
+    indexed_at: float  # epoch seconds (0: before this was recorded)
+    complete: bool = True  # False: an interrupted ingest left part of it (the next one redoes it)

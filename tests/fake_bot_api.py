@@ -2,7 +2,8 @@
 
 It speaks enough of the Bot API for python-telegram-bot: getMe, deleteWebhook, getUpdates
 (long polling), sendMessage (returning a full Message), editMessageText, sendChatAction,
-setMyCommands, answerCallbackQuery and getChatMember. Requests arrive form-encoded (every value a
+setMyCommands, answerCallbackQuery, getChatMember, getFile and the file download endpoint
+(`/file/bot<token>/<path>`) for documents users send. Requests arrive form-encoded (every value a
 string, objects JSON-encoded). Every call is recorded; 429 `retry_after`, 403, chat migration and
 dropped connections can be injected.
 """
@@ -18,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from tests.fake_bot_updates import UpdateBuilder
 
@@ -59,6 +60,7 @@ class FakeBotAPI(UpdateBuilder):
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
         self.admins: dict[int, set[int]] = {}
+        self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (name, content)
         self._updates: list[dict[str, Any]] = []
         self._chats: dict[int, dict[str, Any]] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
@@ -153,6 +155,9 @@ class FakeBotAPI(UpdateBuilder):
 
     # ----- serving -----
     def _handle(self, req: BaseHTTPRequestHandler) -> None:
+        download = re.match(r"^/file/bot([^/]+)/(\w+)/", req.path)
+        if download:
+            return self._download(req, unquote(download.group(1)), download.group(2))
         length = int(req.headers.get("Content-Length") or 0)
         body = req.rfile.read(length).decode() if length else ""
         m = re.match(r"^/bot([^/]+)/(\w+)", req.path)
@@ -175,6 +180,19 @@ class FakeBotAPI(UpdateBuilder):
         if method in ("sendMessage", "editMessageText") and isinstance(result, dict):
             params["message_id"] = result["message_id"]
         self._reply(req, 200, {"ok": True, "result": result})
+
+    def _download(self, req: BaseHTTPRequestHandler, token: str, file_id: str) -> None:
+        with self._cond:
+            self.calls.append(Call("download", {"file_id": file_id}))
+        if token != self.token or file_id not in self.files:
+            return self._reply(req, 404, {"ok": False, "error_code": 404,
+                                          "description": "Not Found"})
+        data = self.files[file_id][1]
+        req.send_response(200)
+        req.send_header("Content-Type", "application/octet-stream")
+        req.send_header("Content-Length", str(len(data)))
+        req.end_headers()
+        req.wfile.write(data)
 
     def _take_fault(self, method: str, chat_id: Any) -> Fault | None:
         with self._cond:
@@ -255,6 +273,12 @@ class FakeBotAPI(UpdateBuilder):
         if user_id in self.admins.get(chat_id, set()):
             return {"status": "creator", "user": user, "is_anonymous": False}
         return {"status": "member", "user": user}
+
+    def _api_getFile(self, p: dict) -> dict:
+        file_id = str(p["file_id"])
+        name, data = self.files[file_id]
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
+                "file_path": f"{file_id}/{name}"}
 
     def _api_sendChatAction(self, p: dict) -> bool:
         return True

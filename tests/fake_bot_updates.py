@@ -1,5 +1,6 @@
 """Building the updates a user's Telegram client would cause: text messages with their
-command/mention entities, stickers, captioned photos, replies, edits and group migration."""
+command/mention entities, stickers, captioned photos, documents, replies, edits, button presses
+and group migration."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class UpdateBuilder:
     _chats: dict[int, dict[str, Any]]
     _messages: dict[tuple[int, int], dict[str, Any]]
     _message_ids: itertools.count
+    files: dict[str, tuple[str, bytes]]
 
     def push(self, update: dict[str, Any]) -> int:
         """Queue a raw update (implemented by the server)."""
@@ -48,15 +50,27 @@ class UpdateBuilder:
         sticker: bool = False,
         caption: str | None = None,
         kind: str | None = None,
+        language: str | None = None,
+        document: tuple[str, bytes] | None = None,
     ) -> dict[str, Any]:
-        """Push a user's message (text, sticker or captioned photo) as an update."""
+        """Push a user's message (text, sticker, captioned photo or a document (file name,
+        content) served by the file endpoint) as an update; `language` = the user's client
+        language_code."""
         user_id = user_id if user_id is not None else abs(chat_id)
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        if language:
+            user["language_code"] = language
         msg: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": self.chat(chat_id, kind),
-            "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+            "from": user,
         }
+        if document is not None:
+            file_id = f"doc{len(self.files) + 1}"
+            self.files[file_id] = document
+            msg["document"] = {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                               "file_name": document[0], "file_size": len(document[1])}
         if text is not None:
             msg["text"] = text
             ents = self._entities(text)
@@ -68,7 +82,10 @@ class UpdateBuilder:
                 "is_animated": False, "is_video": False, "type": "regular",
             }
         if caption is not None:
-            msg["photo"] = [{"file_id": "ph1", "file_unique_id": "p1", "width": 90, "height": 90}]
+            if document is None:
+                msg["photo"] = [
+                    {"file_id": "ph1", "file_unique_id": "p1", "width": 90, "height": 90}
+                ]
             msg["caption"] = caption
             ents = self._entities(caption)
             if ents:
@@ -80,6 +97,18 @@ class UpdateBuilder:
         self._messages[(chat_id, msg["message_id"])] = msg
         self.push({"edited_message" if edited else "message": msg})
         return msg
+
+    def press(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None,
+              language: str | None = None) -> None:
+        """Push a press of an inline button (callback data `data`) under a bot message."""
+        user_id = user_id if user_id is not None else abs(chat_id)
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        if language:
+            user["language_code"] = language
+        self.push({"callback_query": {
+            "id": str(next(self._message_ids)), "from": user, "chat_instance": "ci",
+            "data": data, "message": self._messages[(chat_id, message_id)],
+        }})
 
     def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
         """Push the service message announcing a group's upgrade to a supergroup."""

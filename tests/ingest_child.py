@@ -24,9 +24,14 @@ def run_once(embedder: Any = None) -> None:
 
     hold = os.environ.get("CITEBOT_TEST_HOLD_AFTER_FILE") == "1"
 
+    names: list[str] = []  # progress reports bytes, per batch and per file: count the files
+
     def progress(name: str, done: int) -> None:
-        print(f"file {done}", flush=True)
-        if hold and done == 1:  # mid-ingest, lock held: wait for the parent's go-ahead
+        if name in names:
+            return
+        names.append(name)
+        print(f"file {len(names)}", flush=True)
+        if hold and len(names) == 1:  # mid-ingest, lock held: wait for the parent's go-ahead
             print("holding", flush=True)
             sys.stdin.readline()
 

@@ -85,7 +85,3 @@ class BotHarness:
         before = len(self.fake.sent(chat_id))
         self.fake.send_text(chat_id, text, **kw)
         return (await self.wait_sent(chat_id, before + 1))[before]
-
-    async def idle(self, seconds: float = 0.4) -> None:
-        """Give the bot time to (not) react."""
-        await asyncio.sleep(seconds)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from index.embedding import Usem3Embedding
-from index.loaders import file_hash
+from index.parsing import file_hash
 from index.search_index import SearchIndex
 from tests.chroma_server import ChromaServer
 from tests.clirun import CITEBOT, citebot, citebot_env, one_line_error
@@ -63,7 +63,7 @@ def assert_index_equals_sources(
     assert set(ids) == {r.passage.id for r in reference.store.records()}
     by_source: dict[str, list[int]] = {}
     for r in records:
-        assert r.file_hash == file_hash((sources / r.passage.source).read_bytes()), r.passage.source
+        assert r.file_hash == file_hash(sources / r.passage.source), r.passage.source
         by_source.setdefault(r.passage.source, []).append(r.position)
     assert set(by_source) == {p.name for p in sources.glob("*.txt")}
     for source, positions in by_source.items():
@@ -190,6 +190,35 @@ def test_kill_9_during_ingest_against_a_server(
     outcomes = kill_loop(tmp_path, KILLS_SERVER, seed=7, **env)
     check_after_kills(tmp_path, embedder, **env)
     print(f"kills against the server: {outcomes}")
+
+
+def test_kill_9_in_the_middle_of_a_large_file(tmp_path: Path, embedder: Usem3Embedding) -> None:
+    """One large file, written in many batches: a writer killed after some of them leaves a
+    partial document that the next ingest replaces, with no duplicates."""
+    sources = tmp_path / "src"
+    sources.mkdir()
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(XQUAD.glob("*.txt")))
+    (sources / "big.txt").write_text(text, encoding="utf-8")
+    data = tmp_path / "data"
+    env = citebot_env(data, sources, CITEBOT_TEST_HOLD_AFTER_FILE="1", CITEBOT_INGEST_BATCH="8")
+    child = subprocess.Popen(CHILD, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True, cwd=tmp_path)
+    assert child.stdout is not None
+    for line in child.stdout:
+        if line.startswith(("holding", "done", "error")):
+            break
+    assert line.startswith("holding")  # mid-file: the first batches are stored
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=60)
+    library = SearchIndex.from_settings(make_settings(data, sources), embedder=embedder)
+    partial = library.store.count()
+    report = library.ingest()
+    assert 0 < partial < report.chunks_total
+    assert report.updated == ["big.txt"] and report.chunks_written == report.chunks_total
+    reference = SearchIndex.from_settings(make_settings(tmp_path / "ref", sources),
+                                          embedder=embedder)
+    reference.ingest()
+    assert_index_equals_sources(library, reference, sources)
 
 
 def test_two_ingests_at_once_one_refuses_clearly(tmp_path: Path, embedder: Usem3Embedding) -> None:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.memory import ConversationMemory, Turn, entities, is_follow_up, rewrite_follow_up
+from bot.memory import entities, is_follow_up, rewrite_follow_up
 from bot.service import Answerer
-from bot.types import Answer, Citation
 from index.search_index import SearchIndex
-from index.types import Passage
 from tests.conftest import make_settings
 from tests.fake_openai import FakeOpenAI
 from tests.test_llm_answers import llm_answerer
@@ -62,21 +60,6 @@ async def test_ask_without_remember_leaves_the_conversation_alone(
     answerer = offline_answerer(tmp_path, seed_library)
     await answerer.ask("cli", "Когда обанкротилась Zhidou?", remember=False)
     assert answerer.memory.turns("cli") == [] and answerer.last_answer("cli") is None
-
-
-def test_memory_is_bounded_and_tolerates_a_broken_file(tmp_path: Path) -> None:
-    path = tmp_path / "conversations.json"
-    memory = ConversationMemory(path, max_turns=2, max_conversations=3)
-    passage = Passage("p", "text", "a.txt", "¶1", 0, 4, 0.5, ((0, 4),))
-    answer = Answer("q", "text [1]", [Citation(1, passage, "text")])
-    for i in range(5):
-        memory.add(f"c{i}", Turn("q", "q", "a"), answer)
-        memory.add("c4", Turn(f"q{i}", "q", "a"), answer)
-    reloaded = ConversationMemory(path, max_turns=2, max_conversations=3)
-    assert len(reloaded.turns("c4")) == 2 and reloaded.turns("c0") == []
-    assert reloaded.last_answer("c4") == answer
-    path.write_text("{not json", "utf-8")
-    assert ConversationMemory(path).turns("c4") == []
 
 
 async def test_llm_condenses_the_follow_up_with_history(

@@ -15,8 +15,10 @@ from tests.fake_openai import FakeOpenAI
 def citebot(
     args: list[str], tmp_path: Path, stdin: str = "", **extra: str
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CITEBOT_", "OPENAI_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CITEBOT_", "OPENAI_", "LC_", "LANG"))}
     env |= extra | {
+        "LANG": "C.UTF-8",  # no language from the locale: the question's language decides
         "CITEBOT_DATA_DIR": str(tmp_path / "data"),
         "CITEBOT_SOURCES_DIR": str(SEEDS),
         "PYTHONPATH": str(REPO),
@@ -38,8 +40,12 @@ def test_chat_follow_up_sources_and_reset(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "2019" in out and ("Aima" in out or "Geely" in out)
-    assert out.count("Sources:") == 3  # two answers and /sources
-    assert "Conversation forgotten." in out and "Traceback" not in proc.stderr
+    # Russian questions and no locale: Russian headings, and the commands follow the questions
+    assert out.count("Источники:") == 2 and "Источники к вопросу:" in out
+    assert "Разговор забыт." in out and "Traceback" not in proc.stderr
+    english = citebot(["chat"], tmp_path, script, CITEBOT_LANGUAGE="en")
+    assert english.stdout.count("Sources:") == 2 and "Sources for:" in english.stdout
+    assert "Conversation forgotten." in english.stdout
 
 
 def test_brief_json(tmp_path: Path) -> None:

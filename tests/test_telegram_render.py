@@ -84,7 +84,7 @@ def test_refusal_shows_closest_passages():
 
 def test_sources_and_drafts():
     [m] = render_sources(answer("x [1]", ["short"]))
-    assert "<blockquote>" in m and balanced(m)
+    assert "<blockquote expandable>" in m and balanced(m)
     assert "ask me a question first" in render_sources(None)[0]
     draft = render_draft("a<b " * 3000)
     assert len(draft) <= MAX_MESSAGE and "<" not in draft

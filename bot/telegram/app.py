@@ -1,5 +1,7 @@
-"""Wiring: `build_application(settings, answerer)` is the one place the python-telegram-bot
-`Application` is assembled (used by `citebot serve` and by the tests); `serve` runs it."""
+"""Wiring: `build_application(settings, answerer, chats)` is the one place the
+python-telegram-bot `Application` is assembled (used by `citebot serve` and by the tests);
+handlers, the command menu (English and Russian) and /help all come from the command table in
+`bot/telegram/commands.py`. `serve` opens the runtime as the index's writer and runs the bot."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import sys
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
@@ -17,8 +19,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
-    PersistenceInput,
-    PicklePersistence,
     TypeHandler,
     filters,
 )
@@ -26,27 +26,19 @@ from telegram.ext import (
 from bot.logs import RedactingFilter
 from bot.service import Answerer
 from bot.settings import Settings
+from bot.state import ChatStore
+from bot.telegram.admin import Admin
+from bot.telegram.briefings import Briefings
+from bot.telegram.commands import COMMANDS, menus
 from bot.telegram.deps import BotDeps
-from bot.telegram.guard import Gate, on_error
-from bot.telegram.handlers import Handlers
-from bot.telegram.subscriptions import Subscriptions
+from bot.telegram.errors import on_error
+from bot.telegram.gate import Gate
+from bot.telegram.handlers import SOURCES_PREFIX, Handlers
 from bot.telegram.watch import SourceWatcher
 from index.errors import CitebotError, ConfigError
 
 log = logging.getLogger(__name__)
 TOKEN_FORMAT = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
-PERSISTENCE_FILE = "telegram.pickle"
-COMMANDS = [
-    BotCommand("ask", "Ask a question about the sources"),
-    BotCommand("sources", "Full quotes behind the last answer"),
-    BotCommand("brief", "A cited digest of the sources [topic]"),
-    BotCommand("reset", "Forget the conversation"),
-    BotCommand("subscribe", "Daily briefing here at HH:MM"),
-    BotCommand("unsubscribe", "Stop the daily briefing"),
-    BotCommand("start", "What I know"),
-    BotCommand("help", "How to use me"),
-    BotCommand("reindex", "Re-read the sources (admins)"),
-]
 
 
 def check_token(settings: Settings) -> str:
@@ -89,37 +81,41 @@ def protect_logs(token: str) -> None:
             handler.addFilter(RedactingFilter([token]))
 
 
-def _file_url(base_url: str) -> str:
-    return base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else base_url
+def file_url(settings: Settings) -> str:
+    """Where documents are downloaded from: TELEGRAM_BASE_FILE_URL, else the base URL with
+    `.../bot` -> `.../file/bot` (as api.telegram.org and a self-hosted Bot API server do)."""
+    if settings.telegram_base_file_url:
+        return settings.telegram_base_file_url
+    base = settings.telegram_base_url
+    return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
 
 
-def build_application(settings: Settings, answerer: Answerer) -> Application:
-    """The bot: concurrent updates, rate limiting with retries, persistence in the data dir,
-    handlers, commands and restored subscriptions."""
+def build_application(
+    settings: Settings, answerer: Answerer, chats: ChatStore | None = None
+) -> Application:
+    """The bot: concurrent updates, rate limiting with retries, handlers from the command
+    table, the command menu in both languages and restored subscriptions. Per-chat state is
+    kept in `chats` (the SQLite state), not in PTB persistence."""
     token = check_token(settings)
     protect_logs(token)
-    deps = BotDeps.create(settings, answerer)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    persistence = PicklePersistence(
-        settings.data_dir / PERSISTENCE_FILE,
-        store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
-        update_interval=30,
-    )
-    handlers, subs = Handlers(deps), Subscriptions(deps)
+    if chats is None:
+        chats = ChatStore(answerer.memory.db)
+    deps = BotDeps.create(settings, answerer, chats)
+    handlers, briefings, admin = Handlers(deps), Briefings(deps), Admin(deps)
 
     async def post_init(app: Application) -> None:
-        await app.bot.set_my_commands(COMMANDS)
-        restored = subs.restore(app)
+        for language, commands in menus().items():
+            await app.bot.set_my_commands(commands, language_code=language)
+        restored = briefings.restore(app)
         log.info("bot @%s ready; %d briefing subscription(s) restored", app.bot.username, restored)
 
     app = (
         Application.builder()
         .token(token)
         .base_url(settings.telegram_base_url)
-        .base_file_url(_file_url(settings.telegram_base_url))
+        .base_file_url(file_url(settings))
         .concurrent_updates(settings.telegram_concurrency)
         .rate_limiter(CitebotRateLimiter(max_retries=settings.telegram_max_retries))
-        .persistence(persistence)
         .post_init(post_init)
         .build()
     )
@@ -127,18 +123,16 @@ def build_application(settings: Settings, answerer: Answerer) -> Application:
         log.warning("CITEBOT_ALLOWED_CHATS is empty: the bot answers everyone who finds it")
     new = filters.UpdateType.MESSAGE  # edited messages are ignored
     app.add_handler(TypeHandler(Update, Gate(deps)), group=-1)
-    commands = {
-        "start": handlers.start, "help": handlers.help, "ask": handlers.ask,
-        "sources": handlers.sources, "brief": handlers.brief, "reset": handlers.reset,
-        "reindex": handlers.reindex, "subscribe": subs.subscribe,
-        "unsubscribe": subs.unsubscribe,
-    }
-    for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback, filters=new))
-    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, subs.on_migrate))
+    owners = (handlers, briefings, admin)
+    for command in COMMANDS:
+        callback = next(getattr(o, command.handler) for o in owners if hasattr(o, command.handler))
+        app.add_handler(CommandHandler(command.name, callback, filters=new))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, briefings.on_migrate))
+    app.add_handler(MessageHandler(new & filters.Document.ALL, admin.on_document))
     app.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown))
     app.add_handler(MessageHandler(new & (filters.TEXT | filters.CAPTION), handlers.on_text))
     app.add_handler(MessageHandler(new & ~filters.StatusUpdate.ALL, handlers.non_text))
+    app.add_handler(CallbackQueryHandler(handlers.on_sources_button, pattern=f"^{SOURCES_PREFIX}"))
     app.add_handler(CallbackQueryHandler(handlers.callback_query))
     app.add_error_handler(on_error)
     if settings.watch_sources_s and app.job_queue is not None:
@@ -151,8 +145,8 @@ def build_application(settings: Settings, answerer: Answerer) -> Application:
 
 
 def serve(settings: Settings) -> None:
-    """`citebot serve`: open the index as its single writer and run the bot until stopped."""
-    from index.search_index import SearchIndex
+    """`citebot serve`: open the runtime as the index's single writer and run the bot."""
+    from bot.runtime import open_runtime
 
     check_token(settings)
     if settings.webhook_url:
@@ -163,14 +157,10 @@ def serve(settings: Settings) -> None:
                 "Webhook mode needs tornado: pip install 'python-telegram-bot[webhooks]'"
             ) from exc
     # In embedded mode the bot is the index's one writer: the lock is taken before the store is
-    # opened and held for the bot's lifetime; /reindex writes under it.
-    library = SearchIndex.from_settings(settings, as_writer=True)
-    try:
-        if library.is_empty():
-            log.warning("the index is empty; ingesting %s", settings.sources_dir)
-            library.ingest()
-        library.retrieve("warm up", 1)  # load the embedding model before the first question
-        app = build_application(settings, Answerer.from_settings(settings, library=library))
+    # opened and held for the bot's lifetime; uploads and /reindex write under it.
+    with open_runtime(settings, writer=True) as runtime:
+        runtime.index.retrieve("warm up", 1)  # load the embedding model before the first question
+        app = build_application(settings, runtime.answerer, runtime.chats)
         ready = app.post_init
 
         async def announce(app: Application) -> None:
@@ -182,8 +172,6 @@ def serve(settings: Settings) -> None:
 
         app.post_init = announce
         _run(app, settings)
-    finally:
-        library.lock.release()
 
 
 def _run(app: Application, settings: Settings) -> None:

@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 
@@ -38,17 +38,24 @@ class Target:
     migrated_from: list[int] = field(default_factory=list)
 
 
-async def send_chunks(bot: Bot, target: Target, chunks: list[str]) -> list[Message]:
-    """Send HTML chunks in order (the first one as a reply). Follows `ChatMigrated` to the new
-    chat id; raises `ChatGone` on `Forbidden`."""
+async def send_chunks(
+    bot: Bot, target: Target, chunks: list[str], markup: InlineKeyboardMarkup | None = None
+) -> list[Message]:
+    """Send HTML chunks in order (the first one as a reply; `markup`, e.g. the "Sources"
+    button, under the last). Follows `ChatMigrated` to the new chat id; raises `ChatGone` on
+    `Forbidden`."""
     sent: list[Message] = []
     for i, chunk in enumerate(chunks):
         reply = target.reply_to if i == 0 else (sent[0].message_id if sent else None)
-        sent.append(await _send_one(bot, target, chunk, reply))
+        last = markup if i == len(chunks) - 1 else None
+        sent.append(await _send_one(bot, target, chunk, reply, last))
     return sent
 
 
-async def _send_one(bot: Bot, target: Target, text: str, reply_to: int | None) -> Message:
+async def _send_one(
+    bot: Bot, target: Target, text: str, reply_to: int | None,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message:
     retried = False
     for _ in range(3):
         params = (
@@ -64,6 +71,7 @@ async def _send_one(bot: Bot, target: Target, text: str, reply_to: int | None) -
                 link_preview_options=NO_PREVIEW,
                 reply_parameters=params,
                 message_thread_id=target.thread_id,
+                reply_markup=markup,
             )
         except ChatMigrated as exc:
             log.info("chat %s migrated to %s; resending", target.chat_id, exc.new_chat_id)
@@ -134,19 +142,24 @@ class StreamingReply:
         self._shown = draft
         self._last_edit = time.monotonic()
 
-    async def finish(self, chunks: list[str]) -> list[Message]:
-        """Deliver the final answer: edit the draft into the first chunk, send the rest."""
+    async def finish(
+        self, chunks: list[str], markup: InlineKeyboardMarkup | None = None
+    ) -> list[Message]:
+        """Deliver the final answer: edit the draft into the first chunk, send the rest
+        (`markup` goes under the last message)."""
         if self.message is None:
-            return await send_chunks(self.bot, self.target, chunks)
+            return await send_chunks(self.bot, self.target, chunks, markup)
         wait = self.interval - (time.monotonic() - self._last_edit)
         if wait > 0:
             await asyncio.sleep(wait)
-        if chunks[0] != self._shown:
-            await self._edit(chunks[0])
+        only = len(chunks) == 1
+        if chunks[0] != self._shown or (only and markup is not None):
+            await self._edit(chunks[0], markup if only else None)
         rest = Target(self.target.chat_id, self.message.message_id, self.target.thread_id)
-        return [self.message, *await send_chunks(self.bot, rest, chunks[1:])]
+        later = await send_chunks(self.bot, rest, chunks[1:], None if only else markup)
+        return [self.message, *later]
 
-    async def _edit(self, html_text: str) -> None:
+    async def _edit(self, html_text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         assert self.message is not None
         try:
             await self.bot.edit_message_text(
@@ -155,6 +168,7 @@ class StreamingReply:
                 message_id=self.message.message_id,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=NO_PREVIEW,
+                reply_markup=markup,
             )
             self.edits += 1
         except BadRequest as exc:

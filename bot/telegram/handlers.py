@@ -1,15 +1,18 @@
 """One small handler per command or message kind. They parse the update, call the answering
-service and send its rendered answer; no retrieval or answer logic lives here."""
+service and send its rendered answer in the user's language; no retrieval or answer logic lives
+here."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
+from bot.i18n import t
 from bot.telegram import threads
+from bot.telegram.commands import help_text
 from bot.telegram.delivery import StreamingReply, Target, send_chunks, typing
 from bot.telegram.deps import BotDeps
 from bot.telegram.render import render_answer, render_plain, render_sources
@@ -18,23 +21,8 @@ from index.errors import CitebotError
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
-
-HELP = """I answer questions from my source documents and cite the exact passages [n].
-
-In a private chat just write your question. In a group, mention me (@{username} …), reply to one \
-of my answers, or use /ask.
-
-/ask QUESTION — ask a question
-/sources — the full quotes behind my last answer
-/brief [TOPIC] — a digest of the sources (or of a topic)
-/reset — forget our conversation (in a group: reply /reset to my answer)
-/subscribe HH:MM — a daily briefing in this chat (group admins); /unsubscribe to stop
-/reindex — re-read the sources (bot admins)"""
-
-NON_TEXT = "I can only read text. Send me your question in words (a photo caption works too)."
-SLOW_DOWN = "You're asking faster than I can answer well. Please try again in {s} s."
 GROUP_EDIT_INTERVAL_S = 3.0
-BUSY = "It's busy here: I'm answering in turn, so my reply may take a minute."
+SOURCES_PREFIX = "src:"  # callback data of the "Sources" button: "src:<stored answer id>"
 
 
 def target_for(message: Message) -> Target:
@@ -49,8 +37,27 @@ async def reply(message: Message, context: Context, text: str) -> list[Message]:
     return await send_chunks(context.bot, target_for(message), render_plain(text))
 
 
+def sources_button(answer_id: int | None, lang: str) -> InlineKeyboardMarkup | None:
+    """The "Sources" button under an answer (None when there is nothing to show)."""
+    if answer_id is None:
+        return None
+    data = f"{SOURCES_PREFIX}{answer_id}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("button_sources", lang),
+                                                       callback_data=data)]])
+
+
+def error_text(exc: CitebotError, lang: str, limit: int) -> str:
+    """A service error in the user's language (known input errors are catalogued)."""
+    message = str(exc)
+    if message.startswith("Please ask a question in words"):
+        return t("question_in_words", lang)
+    if message.startswith("That question is too long"):
+        return t("question_too_long", lang, limit=limit)
+    return message
+
+
 class Handlers:
-    """The bot's update handlers, bound to their collaborators."""
+    """The bot's update handlers for questions and conversation commands."""
 
     def __init__(self, deps: BotDeps) -> None:
         self.deps = deps
@@ -68,133 +75,126 @@ class Handlers:
     async def ask(self, update: Update, context: Context) -> None:
         """/ask QUESTION."""
         message = update.effective_message
-        if message is None:
-            return
-        question = " ".join(context.args or [])
-        await self.answer(message, context, question)
+        if message is not None:
+            await self.answer(message, context, " ".join(context.args or []))
 
     async def answer(self, message: Message, context: Context, question: str) -> None:
         """Answer a question in its conversation, streaming drafts if the service streams."""
+        deps = self.deps
+        lang = deps.language_of(message, question)
         if not question.strip():
-            name = context.bot.username
-            await reply(message, context, f"Ask me a question, e.g. /ask … or @{name} …")
+            await reply(message, context, t("ask_empty", lang, username=context.bot.username))
             return
         user_id = message.from_user.id if message.from_user else message.chat_id
-        if not self.deps.user_limit.hit(user_id):
-            wait = max(1, round(self.deps.user_limit.retry_in(user_id)))
-            await reply(message, context, SLOW_DOWN.format(s=wait))
+        if not deps.user_limit.hit(user_id):
+            wait = max(1, round(deps.user_limit.retry_in(user_id)))
+            await reply(message, context, t("slow_down", lang, s=wait))
             return
         private = threads.is_private(message)
-        if not private and self.deps.group_load.begin(message.chat_id):
-            await reply(message, context, BUSY)
-        chat_data = None if private else context.chat_data
-        conversation = threads.conversation_id(message, chat_data)
-        root = threads.thread_root(message, chat_data) if chat_data is not None else 0
+        if not private and deps.group_load.begin(message.chat_id):
+            await reply(message, context, t("busy", lang))
+        conversation = threads.conversation_id(message, deps.chats)
+        root = 0 if private else threads.thread_root(message, deps.chats)
         target = target_for(message)
-        interval = self.deps.settings.edit_interval_s
+        interval = deps.settings.edit_interval_s
         if not private:  # edits count against the group's ~20 messages a minute
             interval = max(interval, GROUP_EDIT_INTERVAL_S)
-        async with self.deps.lock(conversation), typing(context.bot, target):
+        async with deps.lock(conversation), typing(context.bot, target):
             stream = StreamingReply(context.bot, target, interval)
-            quiet = not private and self.deps.group_load.busy(message.chat_id)
+            quiet = not private and deps.group_load.busy(message.chat_id)
+            markup = None
             try:
-                async with self.deps.answer_slots:  # queue in arrival order when busy
-                    result = await self.deps.answerer.ask(
+                async with deps.answer_slots:  # queue in arrival order when busy
+                    result = await deps.answerer.ask(
                         conversation, question, None if quiet else stream.partial
                     )
-                chunks = render_answer(result)
+                chunks = render_answer(result, lang)
+                if result.citations:
+                    markup = sources_button(deps.answerer.memory.last_answer_id(conversation),
+                                            lang)
             except CitebotError as exc:
-                chunks = render_plain(str(exc))
-            sent = await stream.finish(chunks)
-        threads.remember(chat_data, root, [m.message_id for m in sent])
+                chunks = render_plain(error_text(exc, lang, deps.settings.max_question_chars))
+            sent = await stream.finish(chunks, markup)
+        if not private:
+            deps.chats.remember_thread(message.chat_id, root, [m.message_id for m in sent])
 
-    # ----- other commands -----
+    # ----- conversation commands -----
     async def start(self, update: Update, context: Context) -> None:
         """/start: what the bot knows and a few example questions."""
         message = update.effective_message
         if message is None:
             return
+        lang = self.deps.language_of(message)
         stats = await asyncio.to_thread(self.deps.answerer.stats)
         names = ", ".join(stats.sources[:5]) + (" …" if len(stats.sources) > 5 else "")
-        lines = [
-            f"Hi! I answer questions from {stats.documents} source document(s) "
-            f"({stats.chunks} passages), citing the exact passage for every claim.",
-        ]
+        lines = [t("start", lang, documents=stats.documents, chunks=stats.chunks)]
         if names:
-            lines.append(f"Sources: {names}")
+            lines.append(t("start_sources", lang, names=names))
         examples = "\n".join(f"• {q}" for q in self.deps.settings.example_questions)
         if examples:
-            lines.append(f"Try asking:\n{examples}")
-        lines.append("/help lists the commands.")
+            lines.append(t("start_try", lang, examples=examples))
+        lines.append(t("start_help", lang))
         await reply(message, context, "\n\n".join(lines))
 
     async def help(self, update: Update, context: Context) -> None:
-        """/help."""
-        if update.effective_message:
-            await reply(update.effective_message, context,
-                        HELP.format(username=context.bot.username))
+        """/help: generated from the command table."""
+        message = update.effective_message
+        if message is None:
+            return
+        user_id = message.from_user.id if message.from_user else None
+        text = help_text(self.deps.language_of(message), context.bot.username,
+                         admin=self.deps.access.is_admin(user_id))
+        await reply(message, context, text)
 
     async def sources(self, update: Update, context: Context) -> None:
         """/sources: the full quotes behind the last answer (of this thread, in groups)."""
         message = update.effective_message
         if message is None:
             return
-        answer = self.deps.answerer.last_answer(self._conversation_of(message, context))
-        await send_chunks(context.bot, target_for(message), render_sources(answer))
+        conversation = threads.current_conversation(message, self.deps.chats)
+        answer = self.deps.answerer.last_answer(conversation)
+        chunks = render_sources(answer, self.deps.language_of(message))
+        await send_chunks(context.bot, target_for(message), chunks)
 
     async def reset(self, update: Update, context: Context) -> None:
         """/reset: forget the conversation (in groups, the thread replied to)."""
         message = update.effective_message
         if message is None:
             return
+        lang = self.deps.language_of(message)
         if not threads.is_private(message) and message.reply_to_message is None:
-            await reply(message, context, "Reply /reset to my answer to forget that thread.")
+            await reply(message, context, t("reset_reply", lang))
             return
-        self.deps.answerer.reset(self._conversation_of(message, context))
-        await reply(message, context, "Done: I've forgotten our conversation.")
+        self.deps.answerer.reset(threads.current_conversation(message, self.deps.chats))
+        await reply(message, context, t("reset_done", lang))
 
-    async def brief(self, update: Update, context: Context) -> None:
-        """/brief [TOPIC]: a cited digest of the sources."""
-        message = update.effective_message
-        if message is None:
+    async def on_sources_button(self, update: Update, context: Context) -> None:
+        """The "Sources" button: the quotes of that answer, as a reply to it."""
+        query = update.callback_query
+        if query is None:
             return
-        topic = " ".join(context.args or []).strip() or None
-        target = target_for(message)
-        async with typing(context.bot, target):
-            try:
-                result: Answer = await self.deps.answerer.brief(topic)
-                chunks = render_answer(result)
-            except CitebotError as exc:
-                chunks = render_plain(str(exc))
-        sent = await send_chunks(context.bot, target, chunks)
-        if not threads.is_private(message):
-            threads.remember(context.chat_data, message.message_id, [m.message_id for m in sent])
+        await query.answer()
+        message = query.message
+        data = query.data or ""
+        if not isinstance(message, Message) or not data.startswith(SOURCES_PREFIX):
+            return
+        lang = self.deps.language(message.chat_id, query.from_user)
+        try:
+            answer: Answer | None = self.deps.answerer.memory.answer(
+                int(data[len(SOURCES_PREFIX):])
+            )
+        except ValueError:
+            answer = None
+        target = Target(message.chat_id, reply_to=message.message_id,
+                        thread_id=message.message_thread_id if message.is_topic_message else None)
+        chunks = (render_sources(answer, lang) if answer is not None
+                  else render_plain(t("sources_expired", lang)))
+        await send_chunks(context.bot, target, chunks)
 
-    async def reindex(self, update: Update, context: Context) -> None:
-        """/reindex (bot admins): re-ingest the sources inside the bot process."""
-        message = update.effective_message
-        if message is None:
-            return
-        if not self.deps.access.is_admin(message.from_user.id if message.from_user else None):
-            await reply(message, context, "Only the bot's admins can re-index the sources.")
-            return
-        if self.deps.reindex_lock.locked():
-            await reply(message, context, "Re-indexing is already running.")
-            return
-        async with self.deps.reindex_lock:
-            await reply(message, context, "Re-indexing the sources…")
-            try:
-                rep = await self.deps.answerer.reindex()
-            except CitebotError as exc:
-                await reply(message, context, f"Re-indexing failed: {exc}")
-                return
-        skipped = "; ".join(f"{name} ({why})" for name, why in rep.skipped[:5])
-        text = (
-            f"Re-indexed in {rep.seconds:.1f} s: {len(rep.added)} added, {len(rep.updated)} "
-            f"updated, {len(rep.removed)} removed, {len(rep.unchanged)} unchanged; "
-            f"{rep.chunks_total} passages."
-        )
-        await reply(message, context, text + (f"\nSkipped: {skipped}" if skipped else ""))
+    async def callback_query(self, update: Update, context: Context) -> None:
+        """Acknowledge stray button presses so the client stops waiting."""
+        if update.callback_query:
+            await update.callback_query.answer()
 
     async def non_text(self, update: Update, context: Context) -> None:
         """Stickers, photos without caption, voice…: explain in private or when replied to."""
@@ -202,25 +202,10 @@ class Handlers:
         if message is None:
             return
         if threads.is_private(message) or threads.replies_to_bot(message, context.bot.bot):
-            await reply(message, context, NON_TEXT)
+            await reply(message, context, t("non_text", self.deps.language_of(message)))
 
     async def unknown(self, update: Update, context: Context) -> None:
         """An unknown /command in a private chat."""
         message = update.effective_message
         if message is not None and threads.is_private(message):
-            await reply(message, context, "I don't know that command. /help lists mine.")
-
-    async def callback_query(self, update: Update, context: Context) -> None:
-        """Acknowledge stray button presses so the client stops waiting."""
-        if update.callback_query:
-            await update.callback_query.answer()
-
-    def _conversation_of(self, message: Message, context: Context) -> str:
-        if threads.is_private(message):
-            return threads.conversation_id(message, None)
-        chat_data = context.chat_data if context.chat_data is not None else {}
-        if message.reply_to_message is not None:
-            return threads.conversation_id(message, chat_data)
-        root = chat_data.get(threads.LAST_ROOT_KEY, message.message_id)
-        return f"tg:{message.chat_id}:{root}"
-
+            await reply(message, context, t("unknown_command", self.deps.language_of(message)))

@@ -1,5 +1,6 @@
-"""Answers as Telegram HTML: escaped text, `[n]` citations, a compact source list with the quotes
-in expandable blockquotes, split into messages of at most 4096 characters.
+"""Answers as Telegram HTML (from the presentation model in `bot/presentation.py`): escaped
+text, `[n]` citations, a compact source list with the quotes in expandable blockquotes, split
+into messages of at most 4096 characters.
 
 Messages are split between blocks (paragraphs, source entries); a block that alone is too long is
 cut on sentence, then word boundaries of its *raw* text before escaping, so a cut never falls
@@ -12,12 +13,10 @@ import html
 import re
 from dataclasses import dataclass
 
+from bot.presentation import AnswerView, present, present_sources
 from bot.types import Answer
-from index.types import Passage
 
 MAX_MESSAGE = 4096
-QUOTE_CHARS = 700  # per quote in the source list
-CLOSEST_CHARS = 300
 _SENTENCE_END = re.compile(r"(?<=[.!?…。])\s+(?!\[\d+\])")
 _WORD = re.compile(r"\S+(?:\s*\[\d+\])*\s*")
 
@@ -41,63 +40,36 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def shorten(text: str, limit: int) -> str:
-    """`text` collapsed to one line and cut to `limit` characters on a word boundary."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return (cut or text[: limit - 1]) + "…"
-
-
-def _source_line(n: int | None, passage: Passage) -> str:
-    where = f"{passage.source}, {passage.locator}" if passage.locator else passage.source
-    return f"[{n}] {where}" if n is not None else where
-
-
-def answer_blocks(answer: Answer, *, full_quotes: bool = False) -> list[Block]:
-    """The blocks of an answer: paragraphs, an optional note, then the sources."""
-    blocks = [Block(p.strip()) for p in re.split(r"\n\s*\n", answer.text or "") if p.strip()]
-    if not blocks:
-        blocks = [Block("(no answer)")]
-    if answer.note:
-        blocks.append(Block(answer.note, "<i>", "</i>"))
-    limit = 10**6 if full_quotes else QUOTE_CHARS
-    if answer.citations:
-        blocks.append(Block("Sources", "<b>", "</b>"))
-        for c in answer.citations:
-            blocks.append(Block(_source_line(c.n, c.passage), sep="\n"))
-            quote = c.quote or c.passage.text
+def _view_blocks(view: AnswerView) -> list[Block]:
+    """The blocks of a presented answer: paragraphs, note, then the source list."""
+    blocks = [Block(p) for p in view.paragraphs]
+    if view.note:
+        blocks.append(Block(view.note, "<i>", "</i>"))
+    if view.sources_title:
+        blocks.append(Block(view.sources_title, "<b>", "</b>"))
+        for item in view.sources:
+            blocks.append(Block(item.heading, sep="\n\n" if view.full else "\n"))
             blocks.append(
-                Block(shorten(quote, limit), "<blockquote expandable>", "</blockquote>", sep="")
-            )
-    elif answer.refused and answer.closest:
-        blocks.append(Block("Closest I found", "<b>", "</b>"))
-        for p in answer.closest[:3]:
-            blocks.append(Block(_source_line(None, p), sep="\n"))
-            blocks.append(
-                Block(shorten(p.text, CLOSEST_CHARS), "<blockquote expandable>", "</blockquote>",
-                      sep="")
+                Block(item.quote, "<blockquote expandable>", "</blockquote>", sep="")
             )
     return blocks
 
 
-def render_answer(answer: Answer, *, limit: int = MAX_MESSAGE) -> list[str]:
+def answer_blocks(answer: Answer, lang: str = "en") -> list[Block]:
+    """The blocks of an answer (see `bot/presentation.py`)."""
+    return _view_blocks(present(answer, lang))
+
+
+def render_answer(answer: Answer, lang: str = "en", *, limit: int = MAX_MESSAGE) -> list[str]:
     """An answer as one or more HTML messages."""
-    return pack(answer_blocks(answer), limit)
+    return pack(answer_blocks(answer, lang), limit)
 
 
-def render_sources(answer: Answer | None, *, limit: int = MAX_MESSAGE) -> list[str]:
-    """The full quotes behind an answer, for /sources."""
-    if answer is None or not answer.citations:
-        return [esc("No sources yet: ask me a question first.")]
-    head = Block(f"Sources for: {shorten(answer.question, 200)}", "<b>", "</b>")
-    blocks = [head]
-    for c in answer.citations:
-        blocks.append(Block(_source_line(c.n, c.passage), sep="\n\n"))
-        blocks.append(Block(c.passage.text.strip() or c.quote, "<blockquote>", "</blockquote>",
-                            sep=""))
-    return pack(blocks, limit)
+def render_sources(
+    answer: Answer | None, lang: str = "en", *, limit: int = MAX_MESSAGE
+) -> list[str]:
+    """The full quotes behind an answer, for /sources and the "Sources" button."""
+    return pack(_view_blocks(present_sources(answer, lang)), limit)
 
 
 def render_plain(text: str, *, limit: int = MAX_MESSAGE) -> list[str]:

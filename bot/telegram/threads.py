@@ -1,18 +1,13 @@
 """Whether a message is meant for the bot, what its question is, and which conversation it
 belongs to: the chat in private, the reply thread in groups (so two people's conversations don't
-mix)."""
+mix). The thread map lives in the SQLite state (`bot/state.py`)."""
 
 from __future__ import annotations
-
-from collections.abc import MutableMapping
-from typing import Any
 
 from telegram import Message, MessageEntity, User
 from telegram.constants import ChatType
 
-THREADS_KEY = "threads"  # chat_data: bot message id -> thread root message id
-LAST_ROOT_KEY = "last_root"
-MAX_THREADS = 2000
+from bot.state import ChatStore
 
 
 def is_private(message: Message) -> bool:
@@ -64,29 +59,25 @@ def addressed_question(message: Message, bot: User) -> str | None:
     return None
 
 
-def thread_root(message: Message, chat_data: MutableMapping[str, Any]) -> int:
+def thread_root(message: Message, chats: ChatStore) -> int:
     """The root message id of the reply thread this message belongs to."""
-    threads: dict[int, int] = chat_data.setdefault(THREADS_KEY, {})
     replied = message.reply_to_message
     if replied is not None:
-        return threads.get(replied.message_id, replied.message_id)
+        return chats.thread_root(message.chat_id, replied.message_id) or replied.message_id
     return message.message_id
 
 
-def conversation_id(message: Message, chat_data: MutableMapping[str, Any] | None) -> str:
+def conversation_id(message: Message, chats: ChatStore) -> str:
     """The service's conversation id: per chat in private, per reply thread in groups."""
-    if is_private(message) or chat_data is None:
+    if is_private(message):
         return f"tg:{message.chat_id}"
-    return f"tg:{message.chat_id}:{thread_root(message, chat_data)}"
+    return f"tg:{message.chat_id}:{thread_root(message, chats)}"
 
 
-def remember(chat_data: MutableMapping[str, Any] | None, root: int, message_ids: list[int]):
-    """Record that the bot's messages continue the thread rooted at `root`."""
-    if chat_data is None:
-        return
-    threads: dict[int, int] = chat_data.setdefault(THREADS_KEY, {})
-    for mid in message_ids:
-        threads[mid] = root
-    chat_data[LAST_ROOT_KEY] = root
-    while len(threads) > MAX_THREADS:
-        threads.pop(next(iter(threads)))
+def current_conversation(message: Message, chats: ChatStore) -> str:
+    """The conversation a command (/sources, /reset) refers to: the chat in private; in groups
+    the thread replied to, else the thread the bot last answered in."""
+    if is_private(message) or message.reply_to_message is not None:
+        return conversation_id(message, chats)
+    root = chats.get(message.chat_id).get("last_root", message.message_id)
+    return f"tg:{message.chat_id}:{root}"

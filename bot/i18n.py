@@ -1,0 +1,223 @@
+"""The message catalogue: every user-facing string of the bot and the CLI, in English and Russian.
+
+`t(key, lang, **fields)` formats a message; `pick_language` decides which language a reply uses.
+Handlers and the CLI never hold wording inline: they name a key here.
+"""
+
+from __future__ import annotations
+
+import re
+
+LANGUAGES = ("en", "ru")
+DEFAULT = "en"
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # ----- answers (both front ends) -----
+    "sources": {"en": "Sources", "ru": "Источники"},
+    "closest": {"en": "Closest I found (not an answer)",
+                "ru": "Ближайшее, что я нашёл (это не ответ)"},
+    "no_answer": {"en": "(no answer)", "ru": "(нет ответа)"},
+    "sources_for": {"en": "Sources for: {question}", "ru": "Источники к вопросу: {question}"},
+    "no_sources": {"en": "No sources yet: ask me a question first.",
+                   "ru": "Источников пока нет: сначала задайте вопрос."},
+    "sources_expired": {"en": "Those sources are no longer stored; ask the question again.",
+                        "ru": "Эти источники больше не хранятся; задайте вопрос ещё раз."},
+    "question_in_words": {"en": "Please ask a question in words.",
+                          "ru": "Пожалуйста, задайте вопрос словами."},
+    "question_too_long": {
+        "en": "That question is too long; please keep it under {limit} characters.",
+        "ru": "Вопрос слишком длинный; пожалуйста, уложитесь в {limit} символов."},
+    "error": {"en": "Error: {message}", "ru": "Ошибка: {message}"},
+    # ----- Telegram -----
+    "start": {
+        "en": "Hi! I answer questions from {documents} source document(s) ({chunks} passages), "
+              "citing the exact passage for every claim.",
+        "ru": "Привет! Я отвечаю на вопросы по {documents} документам ({chunks} фрагментов) "
+              "и для каждого утверждения цитирую точный фрагмент."},
+    "start_sources": {"en": "Sources: {names}", "ru": "Источники: {names}"},
+    "start_try": {"en": "Try asking:\n{examples}", "ru": "Попробуйте спросить:\n{examples}"},
+    "start_help": {"en": "/help lists the commands.", "ru": "/help — список команд."},
+    "help_intro": {
+        "en": "I answer questions from my source documents and cite the exact passages [n].\n\n"
+              "In a private chat just write your question. In a group, mention me "
+              "(@{username} …), reply to one of my answers, or use /ask.",
+        "ru": "Я отвечаю на вопросы по своим документам и цитирую точные фрагменты [n].\n\n"
+              "В личном чате просто напишите вопрос. В группе упомяните меня (@{username} …), "
+              "ответьте на мой ответ или используйте /ask."},
+    "help_upload": {
+        "en": "Admins: send me a .pdf, .docx, .txt, .md or .html file to add it "
+              "(in a group: with /add as the caption or in reply to the file).",
+        "ru": "Администраторы: пришлите мне файл .pdf, .docx, .txt, .md или .html, чтобы "
+              "добавить его (в группе — с подписью /add или ответом /add на файл)."},
+    "ask_empty": {"en": "Ask me a question, e.g. /ask … or @{username} …",
+                  "ru": "Задайте мне вопрос, например /ask … или @{username} …"},
+    "non_text": {
+        "en": "I can only read text. Send me your question in words (a photo caption works too).",
+        "ru": "Я понимаю только текст. Напишите вопрос словами (подпись к фото тоже подойдёт)."},
+    "slow_down": {
+        "en": "You're asking faster than I can answer well. Please try again in {s} s.",
+        "ru": "Вы спрашиваете быстрее, чем я успеваю хорошо ответить. Попробуйте через {s} с."},
+    "busy": {"en": "It's busy here: I'm answering in turn, so my reply may take a minute.",
+             "ru": "Здесь много вопросов: я отвечаю по очереди, ответ может занять минуту."},
+    "reset_reply": {"en": "Reply /reset to my answer to forget that thread.",
+                    "ru": "Ответьте /reset на мой ответ, чтобы я забыл эту ветку."},
+    "reset_done": {"en": "Done: I've forgotten our conversation.",
+                   "ru": "Готово: я забыл наш разговор."},
+    "admins_only": {"en": "Only the bot's admins can do that.",
+                    "ru": "Это могут делать только администраторы бота."},
+    "group_admins_only": {"en": "Only this group's admins can change that.",
+                          "ru": "Это могут менять только администраторы группы."},
+    "reindex_running": {"en": "Re-indexing is already running.",
+                        "ru": "Переиндексация уже идёт."},
+    "reindex_start": {"en": "Re-indexing the sources…", "ru": "Переиндексирую источники…"},
+    "reindex_failed": {"en": "Re-indexing failed: {error}",
+                       "ru": "Переиндексация не удалась: {error}"},
+    "reindex_done": {
+        "en": "Re-indexed in {seconds:.1f} s: {added} added, {updated} updated, {removed} "
+              "removed, {unchanged} unchanged; {chunks} passages.",
+        "ru": "Переиндексировано за {seconds:.1f} с: добавлено {added}, обновлено {updated}, "
+              "удалено {removed}, без изменений {unchanged}; фрагментов: {chunks}."},
+    "skipped": {"en": "Skipped: {items}", "ru": "Пропущено: {items}"},
+    "unknown_command": {"en": "I don't know that command. /help lists mine.",
+                        "ru": "Я не знаю такой команды. /help — список моих команд."},
+    "not_allowed": {"en": "Sorry, this bot is private: this chat is not on its allowlist.",
+                    "ru": "Извините, это закрытый бот: этого чата нет в списке разрешённых."},
+    "oops": {"en": "Sorry, something went wrong while answering. Please try again in a moment.",
+             "ru": "Извините, при ответе что-то пошло не так. Попробуйте ещё раз чуть позже."},
+    "subscribe_usage": {"en": "Usage: /subscribe HH:MM, e.g. /subscribe 08:30",
+                        "ru": "Использование: /subscribe ЧЧ:ММ, например /subscribe 08:30"},
+    "subscribed": {
+        "en": "Subscribed: a daily briefing of what's new here at {hhmm} ({tz}).",
+        "ru": "Подписка оформлена: каждый день в {hhmm} ({tz}) — сводка того, что нового."},
+    "unsubscribed": {"en": "Unsubscribed: no more daily briefings here.",
+                     "ru": "Подписка отменена: ежедневных сводок здесь больше не будет."},
+    "no_subscription": {"en": "This chat has no daily briefing.",
+                        "ru": "В этом чате нет ежедневной сводки."},
+    "brief_unavailable": {"en": "Today's briefing is unavailable: {error}",
+                          "ru": "Сегодняшняя сводка недоступна: {error}"},
+    "nothing_new": {"en": "Nothing new in the sources since the last briefing ({since}).",
+                    "ru": "С прошлой сводки ({since}) в источниках ничего нового."},
+    "nothing_new_ever": {"en": "The sources are empty: nothing to brief.",
+                         "ru": "Источники пусты: сводить нечего."},
+    "whats_new": {"en": "New or changed since {since}: {names}",
+                  "ru": "Новое или изменённое с {since}: {names}"},
+    "the_start": {"en": "the start", "ru": "начала"},
+    "language_usage": {"en": "Usage: /language ru|en", "ru": "Использование: /language ru|en"},
+    "language_set": {"en": "I'll speak English in this chat.",
+                     "ru": "В этом чате я буду говорить по-русски."},
+    "button_sources": {"en": "Sources", "ru": "Источники"},
+    # ----- command descriptions (bot/telegram/commands.py) -----
+    "cmd_ask": {"en": "Ask a question about the sources",
+                "ru": "Задать вопрос по источникам"},
+    "cmd_sources": {"en": "Full quotes behind the last answer",
+                "ru": "Полные цитаты к последнему ответу"},
+    "cmd_brief": {"en": "What's new, or a digest [topic]",
+                "ru": "Что нового, или сводка [тема]"},
+    "cmd_reset": {"en": "Forget the conversation",
+                "ru": "Забыть разговор"},
+    "cmd_language": {"en": "Language of this chat (ru/en)",
+                "ru": "Язык этого чата (ru/en)"},
+    "cmd_subscribe": {"en": "Daily what's-new briefing at HH:MM",
+                "ru": "Ежедневная сводка нового в ЧЧ:ММ"},
+    "cmd_unsubscribe": {"en": "Stop the daily briefing",
+                "ru": "Отменить ежедневную сводку"},
+    "cmd_start": {"en": "What I know",
+                "ru": "Что я знаю"},
+    "cmd_help": {"en": "How to use me",
+                "ru": "Как мной пользоваться"},
+    "cmd_add": {"en": "Add the document replied to (admins)",
+                "ru": "Добавить документ, на который вы ответили (админы)"},
+    "cmd_forget": {"en": "Remove an uploaded document (admins)",
+                "ru": "Удалить загруженный документ (админы)"},
+    "cmd_reindex": {"en": "Re-read the sources (admins)",
+                "ru": "Перечитать источники (админы)"},
+    # ----- uploads -----
+    "upload_admins_only": {
+        "en": "Only the bot's admins can add documents.",
+        "ru": "Добавлять документы могут только администраторы бота."},
+    "upload_too_big": {
+        "en": "{name} is too large ({mb:.1f} MB): bots can download files up to 20 MB.",
+        "ru": "{name} слишком большой ({mb:.1f} МБ): боты могут скачивать файлы до 20 МБ."},
+    "upload_unsupported": {
+        "en": "I can't index {name}: send a .pdf, .docx, .txt, .md or .html file.",
+        "ru": "Не могу проиндексировать {name}: пришлите файл .pdf, .docx, .txt, .md или .html."},
+    "upload_unreadable": {"en": "I couldn't read {name}: {why}. Nothing was changed.",
+                          "ru": "Не удалось прочитать {name}: {why}. Ничего не изменено."},
+    "upload_failed": {"en": "Adding {name} failed: {error}. Nothing was changed.",
+                      "ru": "Не удалось добавить {name}: {error}. Ничего не изменено."},
+    "upload_indexed": {"en": "Indexed {name}: {passages} passages. Ask me about it.",
+                       "ru": "Проиндексирован {name}: {passages} фрагментов. Спрашивайте."},
+    "upload_replaced": {
+        "en": "Replaced {name} with the new version: {passages} passages.",
+        "ru": "{name} заменён новой версией: {passages} фрагментов."},
+    "upload_unchanged": {"en": "{name} is already indexed and unchanged.",
+                         "ru": "{name} уже проиндексирован и не изменился."},
+    "add_reply": {"en": "Reply /add to a document (or send it with /add as the caption).",
+                  "ru": "Ответьте /add на документ (или пришлите его с подписью /add)."},
+    "upload_busy": {"en": "The index is being updated; send the file again in a minute.",
+                    "ru": "Индекс сейчас обновляется; пришлите файл ещё раз через минуту."},
+    "forget_usage": {"en": "Usage: /forget NAME (an uploaded document: {names})",
+                     "ru": "Использование: /forget ИМЯ (загруженный документ: {names})"},
+    "forget_missing": {"en": "No uploaded document is called {name}.",
+                       "ru": "Загруженного документа {name} нет."},
+    "forgot": {"en": "Removed {name} from the sources.", "ru": "{name} удалён из источников."},
+    "none": {"en": "none", "ru": "нет"},
+    # ----- CLI -----
+    "cli_chat_intro": {"en": "Ask a question (/help lists the commands; Ctrl-D quits).",
+                       "ru": "Задайте вопрос (/help — команды; Ctrl-D — выход)."},
+    "cli_chat_help": {
+        "en": "/sources  the quotes behind the last answer\n/reset    forget the conversation\n"
+              "/help     this list\n/quit     leave (also Ctrl-D or Ctrl-C twice)\n"
+              "Ctrl-C while answering cancels the answer.",
+        "ru": "/sources  цитаты к последнему ответу\n/reset    забыть разговор\n"
+              "/help     этот список\n/quit     выйти (также Ctrl-D или дважды Ctrl-C)\n"
+              "Ctrl-C во время ответа отменяет ответ."},
+    "cli_unknown": {"en": "Unknown command {command}: /help lists the commands.",
+                    "ru": "Неизвестная команда {command}: /help — список команд."},
+    "cli_forgotten": {"en": "Conversation forgotten.", "ru": "Разговор забыт."},
+    "cli_no_answer": {"en": "No answer yet.", "ru": "Ответа ещё не было."},
+    "cli_cancelled": {"en": "(cancelled; Ctrl-C again or Ctrl-D quits)",
+                      "ru": "(отменено; ещё раз Ctrl-C или Ctrl-D — выход)"},
+    "cli_index_empty": {"en": "The index is empty; indexing the sources first.",
+                        "ru": "Индекс пуст; сначала индексирую источники."},
+    "cli_index_rebuilt": {
+        "en": "The index was unreadable; it was moved to {path} and is rebuilt from the sources.",
+        "ru": "Индекс не читался; он перенесён в {path} и строится заново из источников."},
+    "cli_retrieval": {"en": "Retrieved for {query!r}:", "ru": "Найдено по запросу {query!r}:"},
+}
+
+
+def t(key: str, lang: str | None = None, **fields: object) -> str:
+    """The message `key` in `lang` (English if unknown), with `fields` filled in."""
+    entry = MESSAGES[key]
+    text = entry.get(lang or DEFAULT) or entry[DEFAULT]
+    return text.format(**fields) if fields else text
+
+
+def normalize(code: str | None) -> str | None:
+    """"ru-RU" / "ru_RU.UTF-8" -> "ru"; None for a language without a catalogue."""
+    if not code:
+        return None
+    base = code.replace("_", "-").split("-")[0].split(".")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def detect(text: str | None) -> str | None:
+    """The language of a text by script: "ru" for mostly Cyrillic, "en" for Latin, else None."""
+    if not text:
+        return None
+    ru, en = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
+    if not ru and not en:
+        return None
+    return "ru" if ru >= en else "en"
+
+
+def pick_language(*choices: str | None, text: str | None = None) -> str:
+    """The first catalogued language of `choices`, else the language of `text`, else English."""
+    for code in choices:
+        lang = normalize(code)
+        if lang:
+            return lang
+    return detect(text) or DEFAULT

@@ -1,0 +1,88 @@
+"""The CLI's manners: -h everywhere, bare `citebot` prints help, one-line path errors, and
+`citebot chat` driven through a pseudo-terminal (slash commands, Ctrl-C, Ctrl-D, exit codes)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.clirun import citebot, citebot_env, one_line_error
+from tests.conftest import SEEDS
+
+COMMANDS = ["ask", "chat", "brief", "ingest", "eval", "stats", "serve"]
+
+
+def test_help_everywhere_and_bare_citebot(tmp_path: Path) -> None:
+    bare = citebot([], tmp_path / "data")
+    assert bare.returncode == 0 and "Commands:" in bare.stdout and "chat" in bare.stdout
+    for command in COMMANDS:
+        for flag in ("-h", "--help"):
+            proc = citebot([command, flag], tmp_path / "data")
+            assert proc.returncode == 0 and "Usage:" in proc.stdout, (command, proc.stderr)
+
+
+def test_path_problems_are_one_line(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "data"
+    not_a_dir.write_text("oops", "utf-8")
+    line = one_line_error(citebot(["stats"], not_a_dir))
+    assert str(not_a_dir) in line
+
+
+def spawn_chat(tmp_path: Path, **env: str) -> pexpect.spawn:
+    full = citebot_env(tmp_path / "data", SEEDS, CITEBOT_LANGUAGE="en", **env)
+    child = pexpect.spawn(sys.executable, ["-m", "bot.cli", "chat"], cwd=str(tmp_path),
+                          env=full, encoding="utf-8", timeout=180)
+    child.expect("Ctrl-D quits")
+    child.expect("you> ")
+    return child
+
+
+@pytest.fixture(scope="module")
+def chat_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("chat")
+    assert citebot(["ingest"], home / "data").returncode == 0
+    return home
+
+
+def test_chat_slash_commands_and_quit(chat_home: Path) -> None:
+    child = spawn_chat(chat_home)
+    child.sendline("/help")
+    child.expect("/reset")
+    child.expect("you> ")
+    child.sendline("/nope")
+    child.expect("Unknown command /nope")
+    child.expect("you> ")
+    child.sendline("/sources")
+    child.expect("No answer yet")
+    child.expect("you> ")
+    child.sendline("When did Zhidou go bankrupt?")
+    child.expect("2019")
+    child.expect("you> ")
+    child.sendline("/sources")
+    child.expect("Sources for: When did Zhidou go bankrupt")
+    child.expect("you> ")
+    child.sendline("/reset")
+    child.expect("Conversation forgotten")
+    child.expect("you> ")
+    child.sendline("/quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_chat_ctrl_c_twice_and_ctrl_d_exit_zero(chat_home: Path) -> None:
+    child = spawn_chat(chat_home)
+    child.sendintr()
+    child.expect("cancelled")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    child = spawn_chat(chat_home)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

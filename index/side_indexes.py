@@ -65,7 +65,8 @@ class SideIndexes:
         self._pending.clear()
         mats = [vectors[cid] for cid in lexical.ids]
         first = np.cumsum([0] + [len(m) for m in mats])
-        matrix = np.concatenate(mats) if mats else np.zeros((0, DIM), dtype=np.float32)
+        matrix = (np.concatenate(mats, dtype=np.float32) if mats
+                  else np.zeros((0, DIM), dtype=np.float32))
         del mats
         # Keep the cache as views into the one matrix, not a second copy of every vector.
         self._vectors = {
@@ -112,8 +113,8 @@ class SideIndexes:
             texts = [passages[c].embed_text for c in unseen]
             for text, enc in zip(texts, self.encoder.encode(texts), strict=True):
                 self._pending[_key(text)] = enc.sentence_vectors.astype(np.float16)
-        for cid in todo:  # rounded as stored, so every process scores alike
-            fresh[cid] = self._pending[_key(passages[cid].embed_text)].astype(np.float32)
+        for cid in todo:  # float16 as stored, so every process scores alike (and half the size)
+            fresh[cid] = self._pending[_key(passages[cid].embed_text)]
         cache |= fresh
         if write:
             self._store_sentences(fresh, passages)

@@ -105,13 +105,13 @@ class Briefer:
                 if topic and is_russian(topic)
                 else ("The sources hold nothing to brief on.")
             )
-            return Answer(question=question, text=text, refused=True, closest=passages[:3])
+            return Answer(question=question, text=text, refused=True, closest=tuple(passages[:3]))
         citations: list[Citation] = []
         lines = []
         for s in picked:
             citations.append(Citation(len(citations) + 1, s.passage, s.text))
             lines.append(f"• {s.text} [{len(citations)}]")
-        return Answer(question=question, text="\n".join(lines), citations=citations)
+        return Answer(question=question, text="\n".join(lines), citations=tuple(citations))
 
     def passages_for_llm(
         self, topic: str | None, passages: list[Passage], n: int = 10

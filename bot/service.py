@@ -11,18 +11,34 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
 
 from bot.briefing import Briefer
+from bot.claims import ClaimChecker
 from bot.extractive import ExtractiveResponder
+from bot.grounding import (
+    READING,
+    UNSUPPORTED_BRIEF,
+    WRONG_LANGUAGE,
+    WRONG_LANGUAGE_BRIEF,
+    Grounding,
+    briefing_language,
+    in_language,
+)
 from bot.llm import LLMClient, LLMWriter
 from bot.memory import Turn, entities, rewrite_follow_up
-from bot.prompts import Prompts, language_of
+from bot.prompts import Prompts
 from bot.settings import Settings
 from bot.state import ConversationStore, StateDB
-from bot.types import Answer
+from bot.types import Answer, AnswerMode
 from index.errors import InputError, LLMError
+from index.text import LANGUAGE_NAMES, detect_language, language_name
 from index.types import IndexStats, IngestReport, Passage
+
+if TYPE_CHECKING:
+    from index.search_index import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +52,17 @@ class Retriever(Protocol):
     def retrieve(self, query: str, k: int) -> list[Passage]: ...
 
 
+class Encoder(Protocol):
+    """Text to unit vectors (the index's multilingual encoder)."""
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
 class Library(Protocol):
     """The index as a whole: retrieval plus upkeep (stats, re-ingest, all chunks)."""
 
     @property
     def retriever(self) -> Retriever: ...
-
-    @property
-    def embedder(self) -> Any: ...
 
     def records(self) -> list[Any]: ...
 
@@ -66,28 +85,33 @@ class Answerer:
         top_k: int = 5,
         max_question_chars: int = 2000,
         brief_k: int = 12,
+        brief_language: str | None = None,
     ) -> None:
         self.library = library
         self.extractive = extractive
         self.memory = memory or ConversationStore(StateDB(None))
         self.briefer = briefer or Briefer(extractive.encode)
         self.writer = writer
+        self.grounding = Grounding(ClaimChecker(extractive.encode))
+        self.brief_language = brief_language
         self.top_k = top_k
         self.max_question_chars = max_question_chars
         self.brief_k = brief_k
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, library: Library | None = None,
+        cls, settings: Settings, library: SearchIndex | None = None,
         memory: ConversationStore | None = None,
     ) -> Answerer:
-        """Build the service and its collaborators; broken prompt files fail here."""
+        """Build the service and its collaborators from the concrete index (the one place its
+        encoder is taken); broken prompt files fail here."""
         prompts = Prompts.load(settings.prompts_dir)
         if library is None:
             from index.search_index import SearchIndex
 
             library = SearchIndex.from_settings(settings)
-        encode = library.embedder.encode
+        encoder: Encoder = library.embedder
+        encode = encoder.encode
         threshold = settings.refusal_threshold
         client = LLMClient.from_settings(settings)
         return cls(
@@ -104,12 +128,13 @@ class Answerer:
             writer=LLMWriter(client, prompts) if client else None,
             top_k=settings.top_k,
             max_question_chars=settings.max_question_chars,
+            brief_language=settings.llm_language,
         )
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> AnswerMode:
         """`llm` when a model is configured, else `extractive`."""
-        return "llm" if self.writer else "extractive"
+        return AnswerMode.LLM if self.writer else AnswerMode.EXTRACTIVE
 
     def clean_question(self, text: str) -> str:
         """The question with whitespace collapsed; `InputError` if it is empty or too long."""
@@ -128,7 +153,7 @@ class Answerer:
         turns = self.memory.turns(conversation)
         if not turns:
             return question
-        if self.writer and not self.writer.client.breaker.open:
+        if self.writer and self.writer.available:
             try:
                 condensed = await self.writer.condense(
                     question, self.memory.history_text(conversation)
@@ -155,12 +180,12 @@ class Answerer:
         query = await self.standalone(conversation, question) if remember else question
         passages = await asyncio.to_thread(self.library.retriever.retrieve, query, self.top_k)
         offline = await asyncio.to_thread(self.extractive.respond, query, passages)
-        offline.question = question
+        offline = self.grounding.self_check(replace(offline, question=question), query)
         answer = offline
         if self.writer:
             history = self.memory.history_text(conversation) if remember else ""
             answer = await self._llm_answer(question, query, passages, history, offline, on_partial)
-        answer.latency_ms = (time.perf_counter() - started) * 1000
+        answer = replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
         if remember:
             turn = Turn(question, query, answer.text, entities(query))
             await asyncio.to_thread(self.memory.add, conversation, turn, answer)
@@ -179,21 +204,19 @@ class Answerer:
         if not passages:
             return offline
         asked = question if query == question else f"{question}\n(Standalone form: {query})"
+        lang = detect_language(question) or "en"
+        messages = self.writer.answer_messages(asked, passages, history, language_name(question))
+        notice = READING[lang]
         try:
-            checked = await self.writer.answer(asked, passages, history, on_partial)
+            reply = await self.writer.complete(messages, on_partial, notice)
+            if not in_language(reply, lang):
+                again = self.writer.again_in(messages, reply, LANGUAGE_NAMES[lang])
+                reply = await self.writer.complete(again, on_partial, notice)
         except LLMError as err:
             return _fallback(offline, f"{err} This is the offline answer.")
-        if not checked.supported:
-            return _fallback(
-                offline,
-                "The language model's answer had no valid citation; this is the offline answer.",
-            )
-        note = None
-        if checked.dropped_sentences or checked.dropped_markers:
-            note = "Unsupported statements or citations were removed from the model's answer."
-        return Answer(
-            question=question, text=checked.text, citations=checked.citations, mode="llm", note=note
-        )
+        if not in_language(reply, lang):
+            return _fallback(offline, WRONG_LANGUAGE)
+        return await asyncio.to_thread(self.grounding.answer, question, reply, passages, offline)
 
     async def brief(
         self, topic: str | None = None, sources: Collection[str] | None = None
@@ -212,24 +235,33 @@ class Answerer:
         offline = await asyncio.to_thread(self.briefer.brief, topic, passages)
         answer = offline
         if self.writer and not offline.refused:
-            chosen = await asyncio.to_thread(self.briefer.passages_for_llm, topic, passages)
-            language = language_of(topic or " ".join(p.text[:200] for p in chosen[:3]))
-            try:
-                checked = await self.writer.brief(topic, chosen, self.briefer.max_chars, language)
-                if checked.supported:
-                    answer = Answer(
-                        question=offline.question,
-                        text=_cut_lines(checked.text, int(self.briefer.max_chars * 1.2)),
-                        citations=checked.citations,
-                        mode="llm",
-                    )
-                    answer = _prune_citations(answer)
-                else:
-                    answer = _fallback(offline, "The model's briefing had no valid citation.")
-            except LLMError as err:
-                answer = _fallback(offline, f"{err} This is the offline briefing.")
-        answer.latency_ms = (time.perf_counter() - started) * 1000
-        return answer
+            answer = await self._llm_brief(topic, passages, offline)
+        return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
+
+    async def _llm_brief(
+        self, topic: str | None, passages: list[Passage], offline: Answer
+    ) -> Answer:
+        assert self.writer is not None
+        chosen = await asyncio.to_thread(self.briefer.passages_for_llm, topic, passages)
+        lang = briefing_language(topic, self.brief_language, chosen)
+        messages = self.writer.brief_messages(
+            topic, chosen, self.briefer.max_chars, LANGUAGE_NAMES[lang]
+        )
+        try:
+            reply = await self.writer.complete(messages)
+            if not in_language(reply, lang):
+                reply = await self.writer.complete(
+                    self.writer.again_in(messages, reply, LANGUAGE_NAMES[lang])
+                )
+        except LLMError as err:
+            return _fallback(offline, f"{err} This is the offline briefing.")
+        if not in_language(reply, lang):
+            return _fallback(offline, WRONG_LANGUAGE_BRIEF)
+        limit = int(self.briefer.max_chars * 1.2)
+        checked = await asyncio.to_thread(
+            self.grounding.briefing, offline.question, _cut_lines(reply, limit), chosen
+        )
+        return checked if checked.citations else _fallback(offline, UNSUPPORTED_BRIEF)
 
     def last_answer(self, conversation: str) -> Answer | None:
         """The last answer given in `conversation` (kept across restarts), for /sources."""
@@ -250,7 +282,7 @@ class Answerer:
 
 def _fallback(offline: Answer, note: str) -> Answer:
     """The extractive answer, marked as a fallback with a short note."""
-    return replace(offline, mode="extractive-fallback", note=note)
+    return replace(offline, mode=AnswerMode.FALLBACK, note=note)
 
 
 def _cut_lines(text: str, limit: int) -> str:
@@ -263,12 +295,3 @@ def _cut_lines(text: str, limit: int) -> str:
             break
         out.append(line)
     return "\n".join(out) or text[:limit]
-
-
-def _prune_citations(answer: Answer) -> Answer:
-    """Drop citations whose markers were cut away, renumbering the rest."""
-    from bot.citations import check_citations
-
-    passages = [c.passage for c in answer.citations]
-    checked = check_citations(answer.text, passages)
-    return replace(answer, text=checked.text, citations=checked.citations)

@@ -43,8 +43,11 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "CITEBOT_OPENAI_BASE_URL")
     )
     llm_model: str = "gpt-4o-mini"
-    llm_timeout_s: float = Field(default=15.0, gt=0)
+    # None = automatic: 60 s for a remote API, 600 s for a server on this machine or network
+    # (a CPU model reads a long prompt for minutes); retries happen on connection errors only.
+    llm_timeout_s: float | None = Field(default=None, gt=0)
     llm_retries: int = Field(default=1, ge=0, le=5)
+    llm_language: str | None = None  # briefing language when no topic says it: "ru" / "en"
     llm_breaker_failures: int = Field(default=3, ge=1)
     llm_breaker_cooldown_s: float = Field(default=60.0, ge=0)
     refusal_threshold: float | None = None  # None = the calibrated default in bot/extractive.py
@@ -141,6 +144,35 @@ class Settings(BaseSettings):
         return v.strip() if v and v.strip() else ("" if v is not None else None)
 
     @property
+    def llm_local(self) -> bool:
+        """True when OPENAI_BASE_URL points at this machine or a private network."""
+        return is_local_url(self.openai_base_url or "")
+
+    @property
+    def llm_timeout(self) -> float:
+        """Seconds one LLM request may take (see `llm_timeout_s`)."""
+        if self.llm_timeout_s is not None:
+            return self.llm_timeout_s
+        return 600.0 if self.llm_local else 60.0
+
+    @property
     def llm_enabled(self) -> bool:
         """True when an OpenAI(-compatible) key is configured."""
         return bool(self.openai_api_key and self.openai_api_key.get_secret_value().strip())
+
+
+def is_local_url(url: str) -> bool:
+    """True for a loopback, private-network or `.local` host (a model served nearby)."""
+    import ipaddress
+    from urllib.parse import urlparse
+
+    host = (urlparse(url).hostname or "").lower()
+    if not host:
+        return False
+    if host in ("localhost", "host.docker.internal") or host.endswith((".local", ".localhost")):
+        return True
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return addr.is_loopback or addr.is_private or addr.is_unspecified

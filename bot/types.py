@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 from index.types import Passage
@@ -27,18 +28,34 @@ class Citation:
         }
 
 
-@dataclass
+class AnswerMode(StrEnum):
+    """How an answer was written."""
+
+    EXTRACTIVE = "extractive"  # source sentences picked offline
+    LLM = "llm"  # written by the language model, claims checked
+    FALLBACK = "extractive-fallback"  # the model failed or was unusable: the offline answer
+
+
+@dataclass(frozen=True)
 class Answer:
-    """The service's reply: text with `[n]` markers and the citations they point to."""
+    """The service's reply: text with `[n]` markers and the citations they point to. Frozen:
+    build a changed copy with `dataclasses.replace`."""
 
     question: str
     text: str
-    citations: list[Citation] = field(default_factory=list)
+    citations: tuple[Citation, ...] = ()
     refused: bool = False
-    mode: str = "extractive"  # "extractive" | "llm" | "extractive-fallback"
-    note: str | None = None  # e.g. why the LLM answer was replaced by the extractive one
-    closest: list[Passage] = field(default_factory=list)  # shown on refusal
+    mode: AnswerMode = AnswerMode.EXTRACTIVE
+    note: str | None = None  # e.g. what was removed, or why the offline answer is shown
+    closest: tuple[Passage, ...] = ()  # shown on refusal
     latency_ms: float = 0.0
+    dropped_claims: tuple[str, ...] = ()  # statements removed as unsupported by the sources
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "citations", tuple(self.citations))
+        object.__setattr__(self, "closest", tuple(self.closest))
+        object.__setattr__(self, "dropped_claims", tuple(self.dropped_claims))
+        object.__setattr__(self, "mode", AnswerMode(self.mode))
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape used by `citebot ask --json`."""
@@ -46,8 +63,9 @@ class Answer:
             "question": self.question,
             "answer": self.text,
             "refused": self.refused,
-            "mode": self.mode,
+            "mode": self.mode.value,
             "note": self.note,
+            "dropped_claims": list(self.dropped_claims),
             "citations": [c.to_json() for c in self.citations],
             "latency_ms": round(self.latency_ms, 1),
         }
@@ -58,9 +76,10 @@ class Answer:
             "question": self.question,
             "text": self.text,
             "refused": self.refused,
-            "mode": self.mode,
+            "mode": self.mode.value,
             "note": self.note,
             "latency_ms": self.latency_ms,
+            "dropped_claims": list(self.dropped_claims),
             "citations": [
                 {"n": c.n, "quote": c.quote, "passage": asdict(c.passage)} for c in self.citations
             ],
@@ -74,14 +93,15 @@ class Answer:
             question=state["question"],
             text=state["text"],
             refused=bool(state.get("refused")),
-            mode=state.get("mode", "extractive"),
+            mode=AnswerMode(state.get("mode", "extractive")),
+            dropped_claims=tuple(state.get("dropped_claims", ())),
             note=state.get("note"),
             latency_ms=float(state.get("latency_ms", 0.0)),
-            citations=[
+            citations=tuple(
                 Citation(int(c["n"]), _passage(c["passage"]), c["quote"])
                 for c in state.get("citations", [])
-            ],
-            closest=[_passage(p) for p in state.get("closest", [])],
+            ),
+            closest=tuple(_passage(p) for p in state.get("closest", [])),
         )
 
 

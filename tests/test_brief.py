@@ -44,14 +44,14 @@ async def test_llm_brief_is_checked(
     def reply(body: dict[str, Any]) -> str:
         docs = documents(body["messages"][-1]["content"])
         n = next(k for k, t in docs.items() if "Haima" in t)
-        return f"- Haima hands control to Zhengzhou [{n}].\n- Made-up point [99]."
+        return f"- Haima передала управление Чжэнчжоу [{n}].\n- Выдуманный пункт [99]."
 
     fake_openai.reply(reply)
     answerer = llm_answerer(tmp_path, seed_library, fake_openai)
     brief = await answerer.brief()
     prompt = fake_openai.user_prompts()[-1]
     assert '<document n="1"' in prompt and "1500" in prompt and "Russian" in prompt
-    assert brief.mode == "llm" and brief.text == "- Haima hands control to Zhengzhou [1]."
+    assert brief.mode == "llm" and brief.text == "- Haima передала управление Чжэнчжоу [1]."
     assert len(brief.citations) == 1
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot.memory import entities, is_follow_up, rewrite_follow_up
@@ -68,8 +69,9 @@ async def test_llm_condenses_the_follow_up_with_history(
         prompt = body["messages"][-1]["content"]
         if "standalone question" in prompt:
             return "Кто помог Zhidou завершить реструктуризацию?"
-        n = prompt.count("<document ")
-        return f"Ответ по документам [{n}]."
+        docs = re.findall(r'<document n="(\d+)"[^>]*>\n(.*?)\n</document>', prompt, re.S)
+        n = next(k for k, text in docs if "Aima" in text)
+        return f"Zhidou помогли Aima Technology Group и Zhejiang Geely [{n}]."
 
     fake_openai.reply(reply)
     answerer = llm_answerer(tmp_path, seed_library, fake_openai)

@@ -23,7 +23,7 @@ def _copy_prompts(tmp_path: Path) -> Path:
 
 def test_shipped_prompts_load() -> None:
     prompts = Prompts.load(REPO / "prompts")
-    assert set(prompts.templates) == {"system", "answer", "condense", "briefing"}
+    assert set(prompts.templates) == {"system", "answer", "condense", "briefing", "language_retry"}
     assert "ignore" in prompts.templates["system"].lower()
 
 

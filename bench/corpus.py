@@ -13,7 +13,11 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-XQUAD = REPO.parent / "shared" / "eval" / "xquad_dev"
+XQUAD = next(  # ../shared from the main checkout, ../../shared from a worktree
+    (p / "shared" / "eval" / "xquad_dev" for p in REPO.parents
+     if (p / "shared" / "eval" / "xquad_dev").is_dir()),
+    REPO.parent / "shared" / "eval" / "xquad_dev",
+)
 SEED_DIR = REPO / "seeds"
 VARIANTS_PER_X = 2
 

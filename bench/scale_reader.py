@@ -30,14 +30,14 @@ def main() -> None:
     args = ap.parse_args()
     started = time.perf_counter()
     from bot.settings import Settings
-    from index.embedding import Usem3Embedding
+    from index.encoders.usem3 import Usem3Encoder
     from index.search_index import SearchIndex
 
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=args.data, sources_dir=args.sources, chroma_url=args.url,
         collection="scale-bench",
     )
-    library = SearchIndex.from_settings(settings, embedder=Usem3Embedding())
+    library = SearchIndex.from_settings(settings, embedder=Usem3Encoder())
     qs = questions(args.queries)
     library.retrieve(qs[0], settings.top_k)
     out: dict[str, float] = {"startup_s": time.perf_counter() - started}

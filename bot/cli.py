@@ -103,7 +103,7 @@ def progress_bar(total: int, desc: str = "Indexing") -> Callable[[str, int], Non
 
 
 def open_cli_runtime(settings: Settings, question: str | None = None, *,
-                     ingest_when_empty: bool = True) -> Runtime:
+                     ingest_when_empty: bool = True, rebuild: bool = False) -> Runtime:
     """The runtime, with notices and the indexing progress bar on stderr."""
     from bot.runtime import open_runtime
 
@@ -113,7 +113,8 @@ def open_cli_runtime(settings: Settings, question: str | None = None, *,
         click.echo(t(key, lang, **fields), err=True)
 
     return open_runtime(settings, check_question=question, notice=notice,
-                        progress=progress_bar, ingest_when_empty=ingest_when_empty)
+                        progress=progress_bar, ingest_when_empty=ingest_when_empty,
+                        rebuild=rebuild)
 
 
 class Group(click.Group):
@@ -209,9 +210,11 @@ def brief(ctx: click.Context, topic: tuple[str, ...], as_json: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True,
+              help="Drop the index and build it again (e.g. after changing CITEBOT_EMBEDDING).")
 @click.pass_context
 @handle_errors
-def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool) -> None:
     """Index the sources (default: the sources folder and everything indexed before)."""
     from bot.render_text import render_report
 
@@ -219,8 +222,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     for p in paths:
         if not p.exists():
             raise CitebotError(f"{p} does not exist")
-    with open_cli_runtime(settings, ingest_when_empty=False) as runtime:
-        report = runtime.ingest(list(paths) or None, progress_bar)
+    with open_cli_runtime(settings, ingest_when_empty=False, rebuild=rebuild) as runtime:
+        report = runtime.ingest(list(paths) or None, progress_bar, rebuild=rebuild)
+        if rebuild:
+            click.echo(f"Rebuilt the index with {runtime.index.encoder.description}.")
     click.echo(render_report(report))
 
 

@@ -41,9 +41,10 @@ class Runtime:
     ingest_s: float | None = None
     _closed: bool = field(default=False, repr=False)
 
-    def ingest(self, paths: list | None = None,
-               progress: ProgressFactory | None = None) -> IngestReport:
-        """Index `paths` (default: the sources and everything indexed before) as the writer."""
+    def ingest(self, paths: list | None = None, progress: ProgressFactory | None = None,
+               rebuild: bool = False) -> IngestReport:
+        """Index `paths` (default: the sources and everything indexed before) as the writer;
+        `rebuild` drops the index first (`SearchIndex.rebuild`)."""
         from index.ingest import count_bytes
 
         index = self.index
@@ -54,7 +55,8 @@ class Runtime:
             callback = None
             if progress is not None:
                 callback = progress(count_bytes(paths or index.default_roots(), index.sources_dir))
-            return index.ingest(paths, progress=callback)
+            run = index.rebuild if rebuild else index.ingest
+            return run(paths, progress=callback)
         finally:
             if not held:
                 index.lock.release()
@@ -83,17 +85,19 @@ def open_runtime(
     check_question: str | None = None,
     notice: Notice | None = None,
     progress: ProgressFactory | None = None,
+    rebuild: bool = False,
 ) -> Runtime:
     """Open everything a front end needs.
 
     `writer` takes the index's writer lock for the runtime's lifetime (the bot). A
     `check_question` is validated before any indexing, so a bad one fails at once. `notice`
     receives user-facing messages (by catalogue key), `progress` draws the indexing progress.
+    `rebuild` opens an index built by another encoder, to rebuild it (`citebot ingest --rebuild`).
     """
     from bot.service import Answerer
     from index.search_index import SearchIndex
 
-    index = SearchIndex.from_settings(settings, as_writer=writer)
+    index = SearchIndex.from_settings(settings, as_writer=writer, rebuild=rebuild)
     try:
         if index.rebuilt_from and notice:
             notice("cli_index_rebuilt", {"path": str(index.rebuilt_from)})

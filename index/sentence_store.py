@@ -14,8 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from index.embedding import DIM
-
 log = logging.getLogger(__name__)
 _PAGE = 2000
 SUFFIX = "-sents"
@@ -26,17 +24,18 @@ def pack(vectors: np.ndarray) -> str:
     return base64.b64encode(vectors.astype("<f2").tobytes()).decode("ascii")
 
 
-def unpack(value: str) -> np.ndarray:
+def unpack(value: str, dim: int) -> np.ndarray:
     """The inverse of `pack` (float32, one row per sentence)."""
     raw = np.frombuffer(base64.b64decode(value), dtype="<f2")
-    return raw.astype(np.float32).reshape(-1, DIM)
+    return raw.astype(np.float32).reshape(-1, dim)
 
 
 class SentenceVectors:
-    """chunk id -> (n_sentences, 512) unit vectors."""
+    """chunk id -> (n_sentences, dim) unit vectors."""
 
-    def __init__(self, client: Any, chunk_collection: str) -> None:
+    def __init__(self, client: Any, chunk_collection: str, dim: int) -> None:
         self.client = client
+        self.dim = dim
         self.name = (chunk_collection + SUFFIX)[-512:]
         self._collection: Any = None
 
@@ -47,6 +46,14 @@ class SentenceVectors:
                 name=self.name, embedding_function=None, metadata={"hnsw:space": "cosine"}
             )
         return self._collection
+
+    def drop(self) -> None:
+        """Delete the whole collection (a rebuild)."""
+        try:
+            self.client.delete_collection(self.name)
+        except Exception:  # not there: nothing to drop
+            log.debug("sentence collection %s absent", self.name)
+        self._collection = None
 
     def forget(self) -> None:
         """Drop the collection handle (after an error: a restarted server gets a fresh one)."""
@@ -59,13 +66,14 @@ class SentenceVectors:
             offset = 0
             while True:
                 got = self.collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
-                out |= _decode(got)
+                out |= _decode(got, self.dim)
                 if len(got["ids"]) < _PAGE:
                     return out
                 offset += _PAGE
         wanted = list(chunk_ids)
         for s in range(0, len(wanted), _PAGE):
-            out |= _decode(self.collection.get(ids=wanted[s : s + _PAGE], include=["metadatas"]))
+            got = self.collection.get(ids=wanted[s : s + _PAGE], include=["metadatas"])
+            out |= _decode(got, self.dim)
         return out
 
     def stored_chunks(self) -> set[str]:
@@ -99,11 +107,11 @@ class SentenceVectors:
             self.collection.delete(ids=ids[s : s + _PAGE])
 
 
-def _decode(got: dict[str, Any]) -> dict[str, np.ndarray]:
+def _decode(got: dict[str, Any], dim: int) -> dict[str, np.ndarray]:
     out = {}
     for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
         try:
-            mat = unpack(str(meta["sv"]))
+            mat = unpack(str(meta["sv"]), dim)
             if len(mat) == int(meta["n"]):
                 out[cid] = mat
         except (KeyError, TypeError, ValueError) as exc:  # recomputed by the caller

@@ -1,9 +1,10 @@
 """What retrieval keeps beside the chunk collection, synced to it by chunk id.
 
-- sentence vectors (a second Chroma collection, see `index.sentence_store`), computed in the
-  same usem3 pass as the chunk vectors during ingest (`encode` is the ingest's encoder);
+- sentence vectors (a second Chroma collection, see `index.sentence_store`), computed beside
+  the chunk vectors during ingest (`encode` is the ingest's encoder; `index.encoders.multiscale`);
 - the lexical index (`index.lexical`) in the data dir: only new chunks are tokenized;
-- corpus word vectors for cross-lingual query words (`index.wordmap`), on first need.
+- corpus word vectors (usem3, whatever the dense encoder) for cross-lingual query words
+  (`index.wordmap`), on first need.
 
 Sync compares chunk ids with the chunk collection, so an interrupted ingest, another process's
 ingest (server mode) or a deleted data dir all end in the same state: equal to the chunks."""
@@ -12,20 +13,28 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from index.embedding import DIM, Usem3Embedding
+from index.encoders.base import USEM3, Encoder, empty
+from index.encoders.multiscale import MultiScaleEncoder
+from index.encoders.usem3 import Usem3Encoder
+from index.fusion import USEM3_SPREAD_PASSAGE, USEM3_SPREAD_SENTENCE, Spread
 from index.lexical import LexicalIndex
-from index.multiscale import MultiScaleEncoder
 from index.retrieve import HybridRetriever
 from index.sentence_store import SentenceVectors
 from index.store import ChromaStore, ChunkRecord
 from index.wordmap import WordMapper, WordVectors
 
 log = logging.getLogger(__name__)
+
+
+def _units(encoder: Encoder, spread: float) -> Spread | None:
+    """The conversion of `encoder`'s cosines into usem3 units (the fusion weights' units)."""
+    return None if encoder.name == USEM3 else Spread(spread)
 
 
 def _key(text: str) -> str:
@@ -35,17 +44,21 @@ def _key(text: str) -> str:
 class SideIndexes:
     """Sentence vectors and the lexical index for one chunk collection."""
 
-    def __init__(self, store: ChromaStore, embedder: Usem3Embedding, data_dir: Path) -> None:
+    def __init__(
+        self, store: ChromaStore, encoder: MultiScaleEncoder, words: Usem3Encoder, data_dir: Path
+    ) -> None:
         self.store = store
-        self.embedder = embedder
-        self.encoder = MultiScaleEncoder(embedder)
-        self.sentences = SentenceVectors(store.client, store.collection_name)
+        self.encoder = encoder
+        self.sentences = SentenceVectors(
+            store.client, store.collection_name, encoder.sentence_dim
+        )
         self.folder = data_dir / f"lexical-{store.collection_name}"
+        self.data_dir = data_dir
         # text hash -> sentence vectors made during ingest, float16 as stored (half the memory)
         self._pending: dict[str, np.ndarray] = {}
         self._vectors: dict[str, np.ndarray] = {}  # chunk id -> sentence vectors (cache)
         self._lexical: LexicalIndex | None = None
-        self.words = WordVectors(data_dir / f"words-{store.collection_name}", embedder.encode)
+        self.words = WordVectors(data_dir / f"words-{store.collection_name}", words.encode)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Chunk vectors for the ingest (of each chunk's `embed_text`: heading path and text);
@@ -54,8 +67,17 @@ class SideIndexes:
         for text, enc in zip(texts, encoded, strict=True):
             self._pending[_key(text)] = enc.sentence_vectors.astype(np.float16)
         if not encoded:
-            return np.zeros((0, DIM), dtype=np.float32)
+            return empty(self.encoder.dense.dim)
         return np.stack([e.vector for e in encoded])
+
+    def reset(self) -> None:
+        """Forget everything kept beside the chunks (a rebuild; word vectors are kept: they
+        are usem3's whatever the dense encoder)."""
+        self.sentences.drop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self._pending.clear()
+        self._vectors = {}
+        self._lexical = None
 
     def build(self, records: list[ChunkRecord], write: bool) -> HybridRetriever:
         """Sync with `records` (storing what changed when `write`) and return a retriever."""
@@ -66,7 +88,7 @@ class SideIndexes:
         mats = [vectors[cid] for cid in lexical.ids]
         first = np.cumsum([0] + [len(m) for m in mats])
         matrix = (np.concatenate(mats, dtype=np.float32) if mats
-                  else np.zeros((0, DIM), dtype=np.float32))
+                  else empty(self.encoder.sentence_dim))
         del mats
         # Keep the cache as views into the one matrix, not a second copy of every vector.
         self._vectors = {
@@ -74,8 +96,12 @@ class SideIndexes:
         }
         del vectors
         return HybridRetriever(
-            self.embedder.encode, self.store.query, lexical, passages, matrix, first,
+            self.encoder.query, self.store.query, lexical, passages, matrix, first,
             mapper=WordMapper(lexical, self.words),
+            units=(
+                _units(self.encoder.dense, USEM3_SPREAD_PASSAGE),
+                _units(self.encoder.sentences, USEM3_SPREAD_SENTENCE),
+            ),
         )
 
     def _sync_lexical(self, passages: dict[str, Any]) -> LexicalIndex:

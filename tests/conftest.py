@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from index.embedding import Usem3Embedding
+from index.encoders.usem3 import Usem3Encoder
 from index.search_index import SearchIndex
 from tests.chroma_server import ChromaServer
 
@@ -31,19 +31,21 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_settings(data_dir: Path, sources_dir: Path = SEEDS, **kw: object) -> Settings:
-    """Settings for a test: no .env file, explicit folders."""
+    """Settings for a test: no .env file, explicit folders, usem3 unless `embedding` is given
+    (the fast encoder where the encoder does not matter; tests/test_encoders.py covers e5)."""
+    kw.setdefault("embedding", "usem3")
     return Settings(_env_file=None, data_dir=data_dir, sources_dir=sources_dir, **kw)  # type: ignore[call-arg]
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Usem3Embedding:
+def embedder() -> Usem3Encoder:
     """One usem3 model for the whole session (loading takes about a second)."""
-    return Usem3Embedding()
+    return Usem3Encoder()
 
 
 @pytest.fixture(scope="session")
 def seed_library(
-    tmp_path_factory: pytest.TempPathFactory, embedder: Usem3Embedding
+    tmp_path_factory: pytest.TempPathFactory, embedder: Usem3Encoder
 ) -> Iterator[SearchIndex]:
     """The seed article indexed once in a session-wide temporary data dir. Read-only for tests."""
     settings = make_settings(tmp_path_factory.mktemp("seed-data"))
@@ -53,7 +55,7 @@ def seed_library(
 
 
 @pytest.fixture
-def library_factory(embedder: Usem3Embedding, tmp_path: Path):  # type: ignore[no-untyped-def]
+def library_factory(embedder: Usem3Encoder, tmp_path: Path):  # type: ignore[no-untyped-def]
     """Build a fresh library over a given sources folder in this test's temp dir."""
 
     def build(sources: Path, **kw: object) -> SearchIndex:

@@ -45,10 +45,10 @@ def fork_server() -> None:
     """Fork one writer per "go" line; report each writer's pid and its end."""
     import chromadb  # noqa: F401  (imported before forking: the point of the fork server)
 
-    from index.embedding import Usem3Embedding
+    from index.encoders.usem3 import Usem3Encoder
     from index.search_index import SearchIndex  # noqa: F401
 
-    embedder = Usem3Embedding()
+    embedder = Usem3Encoder()
     embedder.encode(["warm up"])
     print("ready", flush=True)
     for line in sys.stdin:

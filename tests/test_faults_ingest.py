@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from index.embedding import Usem3Embedding
+from index.encoders.usem3 import Usem3Encoder
 from index.parsing import file_hash
 from index.search_index import SearchIndex
 from tests.chroma_server import ChromaServer
@@ -148,7 +148,7 @@ def kill_loop(tmp_path: Path, kills: int, seed: int, **env: str) -> dict[str, in
     return outcomes
 
 
-def check_after_kills(tmp_path: Path, embedder: Usem3Embedding, **env: str) -> SearchIndex:
+def check_after_kills(tmp_path: Path, embedder: Usem3Encoder, **env: str) -> SearchIndex:
     """One normal ingest (the real CLI) must leave an index equal to the sources."""
     data, sources = tmp_path / "data", tmp_path / "src"
     final = citebot(["ingest"], data, sources, **env)
@@ -168,7 +168,7 @@ def check_after_kills(tmp_path: Path, embedder: Usem3Embedding, **env: str) -> S
 
 
 @pytest.mark.slow
-def test_kill_9_during_ingest_many_times(tmp_path: Path, embedder: Usem3Embedding) -> None:
+def test_kill_9_during_ingest_many_times(tmp_path: Path, embedder: Usem3Encoder) -> None:
     """Embedded store: ≥ 30 kills, then the store opens (or is set aside and rebuilt on its
     own), equals the sources and holds no duplicate chunk."""
     _corpus(tmp_path / "src")
@@ -181,7 +181,7 @@ def test_kill_9_during_ingest_many_times(tmp_path: Path, embedder: Usem3Embeddin
 @pytest.mark.slow
 @pytest.mark.server
 def test_kill_9_during_ingest_against_a_server(
-    tmp_path: Path, embedder: Usem3Embedding, chroma_server: ChromaServer
+    tmp_path: Path, embedder: Usem3Encoder, chroma_server: ChromaServer
 ) -> None:
     """The same with a Chroma server: the killed writers' partial documents are redone."""
     chroma_server.start()
@@ -192,7 +192,7 @@ def test_kill_9_during_ingest_against_a_server(
     print(f"kills against the server: {outcomes}")
 
 
-def test_kill_9_in_the_middle_of_a_large_file(tmp_path: Path, embedder: Usem3Embedding) -> None:
+def test_kill_9_in_the_middle_of_a_large_file(tmp_path: Path, embedder: Usem3Encoder) -> None:
     """One large file, written in many batches: a writer killed after some of them leaves a
     partial document that the next ingest replaces, with no duplicates."""
     sources = tmp_path / "src"
@@ -221,7 +221,7 @@ def test_kill_9_in_the_middle_of_a_large_file(tmp_path: Path, embedder: Usem3Emb
     assert_index_equals_sources(library, reference, sources)
 
 
-def test_two_ingests_at_once_one_refuses_clearly(tmp_path: Path, embedder: Usem3Embedding) -> None:
+def test_two_ingests_at_once_one_refuses_clearly(tmp_path: Path, embedder: Usem3Encoder) -> None:
     """A second `citebot ingest` while one is writing: refused with one clear line, or, with
     CITEBOT_LOCK_TIMEOUT_S, it waits and then finds nothing left to do."""
     sources = _corpus(tmp_path / "src")

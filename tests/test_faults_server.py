@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.service import Answerer
-from index.embedding import Usem3Embedding
+from index.encoders.usem3 import Usem3Encoder
 from index.errors import StoreUnavailableError
 from index.search_index import SearchIndex
 from tests.chroma_server import ChromaServer, free_port
@@ -21,7 +21,7 @@ from tests.conftest import make_settings
 pytestmark = pytest.mark.server
 
 
-def test_server_down_at_start_is_one_clear_line(tmp_path: Path, embedder: Usem3Embedding) -> None:
+def test_server_down_at_start_is_one_clear_line(tmp_path: Path, embedder: Usem3Encoder) -> None:
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     expected = f"The Chroma server at {url} is not reachable (connection refused)"
     line = one_line_error(citebot(["ask", "Когда обанкротилась Zhidou?"], tmp_path / "data",
@@ -34,7 +34,7 @@ def test_server_down_at_start_is_one_clear_line(tmp_path: Path, embedder: Usem3E
 
 
 def test_server_stopped_mid_run_then_back(
-    chroma_server: ChromaServer, server_settings, embedder: Usem3Embedding
+    chroma_server: ChromaServer, server_settings, embedder: Usem3Encoder
 ) -> None:  # type: ignore[no-untyped-def]
     """A long-running process (the bot) keeps its library: while the server is down every call
     fails with one clear line; when it is back the same objects work again."""
@@ -64,7 +64,7 @@ def test_server_stopped_mid_run_then_back(
 
 
 async def test_server_restarted_empty_is_noticed(
-    chroma_server: ChromaServer, server_settings, embedder: Usem3Embedding, tmp_path: Path
+    chroma_server: ChromaServer, server_settings, embedder: Usem3Encoder, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """A server that comes back without its data (a new volume): readers see the empty index
     instead of stale passages, and the next ingest fills it again."""
@@ -91,7 +91,7 @@ async def test_server_restarted_empty_is_noticed(
 
 
 def test_hung_server_times_out_with_a_clear_line(
-    chroma_server: ChromaServer, server_settings, embedder: Usem3Embedding
+    chroma_server: ChromaServer, server_settings, embedder: Usem3Encoder
 ) -> None:  # type: ignore[no-untyped-def]
     settings = server_settings(chroma_timeout_s=2.0)
     library = SearchIndex.from_settings(settings, embedder=embedder)
@@ -126,7 +126,7 @@ def test_cli_with_the_server_stopped_then_started(
 
 
 async def test_bot_on_a_server_that_stops_then_returns(
-    chroma_server: ChromaServer, server_settings, embedder: Usem3Embedding, tmp_path: Path
+    chroma_server: ChromaServer, server_settings, embedder: Usem3Encoder, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """The Telegram bot (real Application, fake Bot API) over a Chroma server: while the server
     is down the user gets the one-line reason, and answers resume once it is back."""

@@ -14,7 +14,7 @@ from bot.claims import ClaimChecker
 from bot.grounding import Grounding
 from bot.markers import is_refusal, normalize_markers
 from bot.types import AnswerMode
-from index.embedding import Usem3Embedding
+from index.encoders.usem3 import Usem3Encoder
 from index.search_index import SearchIndex
 from index.text.names import names_match, numbers
 from index.types import Passage
@@ -36,7 +36,7 @@ def _passages(prompt: str) -> list[Passage]:
 
 
 @pytest.fixture(scope="module")
-def grounding(embedder: Usem3Embedding) -> Grounding:
+def grounding(embedder: Usem3Encoder) -> Grounding:
     return Grounding(ClaimChecker(embedder.encode))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.embedding import Usem3Embedding
+from index.encoders.usem3 import Usem3Encoder
 from index.manifest import load_manifest, manifest_path
 from index.search_index import SearchIndex
 from index.store import ChromaStore
@@ -24,12 +24,12 @@ def sources(tmp_path: Path) -> Path:
     return folder
 
 
-def _open(tmp_path: Path, sources: Path, embedder: Usem3Embedding) -> SearchIndex:
+def _open(tmp_path: Path, sources: Path, embedder: Usem3Encoder) -> SearchIndex:
     return SearchIndex.from_settings(make_settings(tmp_path / "data", sources), embedder=embedder)
 
 
 def test_unchanged_reingest_uses_the_manifest(
-    tmp_path: Path, sources: Path, embedder: Usem3Embedding, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, sources: Path, embedder: Usem3Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _open(tmp_path, sources, embedder).ingest()
     fresh = _open(tmp_path, sources, embedder)  # as a new process would
@@ -45,7 +45,7 @@ def test_unchanged_reingest_uses_the_manifest(
 
 
 def test_changes_are_seen_through_the_manifest(
-    tmp_path: Path, sources: Path, embedder: Usem3Embedding
+    tmp_path: Path, sources: Path, embedder: Usem3Encoder
 ) -> None:
     _open(tmp_path, sources, embedder).ingest()
     (sources / "extra.txt").write_text("Aiways сменила владельца в 2024 году.", encoding="utf-8")
@@ -59,7 +59,7 @@ def test_changes_are_seen_through_the_manifest(
 
 
 def test_a_stale_manifest_is_ignored(
-    tmp_path: Path, sources: Path, embedder: Usem3Embedding
+    tmp_path: Path, sources: Path, embedder: Usem3Encoder
 ) -> None:
     """Chunks written behind the manifest's back (a writer killed before it saved one, or
     another process) change the count or the stamp: the store is read instead."""

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from index import lexical
-from index.embedding import Usem3Embedding
+from index.encoders.usem3 import Usem3Encoder
+from index.encoders.usem3_sentences import Usem3Sentences
 from index.lexical import LexicalIndex
-from index.multiscale import MultiScaleEncoder
 from index.search_index import SearchIndex
 from index.text import cross_tokens, normalize_numbers
 from tests.conftest import DATA, make_settings
@@ -23,7 +23,7 @@ MINI = DATA / "xquad_mini"  # two XQuAD articles in Russian (Super Bowl 50, Luth
 
 @pytest.fixture(scope="module")
 def mini_library(
-    tmp_path_factory: pytest.TempPathFactory, embedder: Usem3Embedding
+    tmp_path_factory: pytest.TempPathFactory, embedder: Usem3Encoder
 ) -> Iterator[SearchIndex]:
     settings = make_settings(tmp_path_factory.mktemp("mini-data"), MINI, chunk_chars=1000)
     library = SearchIndex.from_settings(settings, embedder=embedder)
@@ -70,9 +70,9 @@ def test_incremental_update_equals_a_rebuild(tmp_path: Path) -> None:
     np.testing.assert_allclose(loaded.scores("Aiways")["words"], new.scores("Aiways")["words"])
 
 
-def test_one_pass_gives_passage_and_sentence_vectors(embedder: Usem3Embedding) -> None:
+def test_one_pass_gives_passage_and_sentence_vectors(embedder: Usem3Encoder) -> None:
     text = (MINI / "article_06.txt").read_text(encoding="utf-8").split("\n\n")[0][:1000]
-    [enc] = MultiScaleEncoder(embedder).encode([text])
+    [enc] = Usem3Sentences(embedder).encode([text])
     assert float(enc.vector @ embedder.encode([text])[0]) > 0.999  # the passage: as usem3 alone
     alone = embedder.encode([text[a:b] for a, b in enc.spans])
     cos = np.einsum("ij,ij->i", alone, enc.sentence_vectors)
@@ -98,7 +98,7 @@ def test_cross_lingual_hybrid_retrieval(mini_library: SearchIndex, question: str
 
 
 def test_index_side_data_follows_ingest_incrementally(
-    tmp_path: Path, embedder: Usem3Embedding, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, embedder: Usem3Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     src = tmp_path / "src"
     src.mkdir()

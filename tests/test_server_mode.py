@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.service import Answerer
-from index.embedding import Usem3Embedding
+from index.encoders.usem3 import Usem3Encoder
 from index.search_index import SearchIndex
 from tests.chroma_server import ChromaServer
 from tests.clirun import citebot
@@ -22,7 +22,7 @@ QUESTIONS = [json.loads(ln) for ln in (DATA / "seed_qa.jsonl").read_text("utf-8"
 
 
 @pytest.fixture
-def server_library(server_settings, embedder: Usem3Embedding) -> SearchIndex:  # type: ignore[no-untyped-def]
+def server_library(server_settings, embedder: Usem3Encoder) -> SearchIndex:  # type: ignore[no-untyped-def]
     library = SearchIndex.from_settings(server_settings(), embedder=embedder)
     library.ingest()
     return library
@@ -69,7 +69,7 @@ async def test_answers_from_the_server(server_library, server_settings) -> None:
 
 
 def test_reader_sees_another_process_ingest(
-    server_settings, embedder: Usem3Embedding, tmp_path: Path
+    server_settings, embedder: Usem3Encoder, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """Two bot processes share one server: when one re-indexes, the other's lexical index and
     passages follow (version stamp in the collection metadata), without a restart."""
@@ -97,7 +97,7 @@ def test_reader_sees_another_process_ingest(
 
 
 def test_unchanged_reingest_from_a_second_data_dir_writes_nothing(
-    server_library: SearchIndex, server_settings, embedder: Usem3Embedding, tmp_path: Path
+    server_library: SearchIndex, server_settings, embedder: Usem3Encoder, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     stamp = server_library.store.state()
     other = SearchIndex.from_settings(server_settings(data_dir=tmp_path / "x"), embedder=embedder)

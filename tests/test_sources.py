@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.chunking import chunk_blocks
-from index.embedding import Usem3Embedding
+from index.encoders.usem3 import Usem3Encoder
 from index.errors import ConfigError, InputError
 from index.parsing import parse
 from index.search_index import SearchIndex
@@ -21,11 +21,11 @@ STRUCTURED = Path(__file__).parent / "data" / "structured"
 XQUAD = Path(__file__).parent / "data" / "xquad16"
 
 
-def _library(tmp_path: Path, embedder: Usem3Embedding, **kw: object) -> SearchIndex:
+def _library(tmp_path: Path, embedder: Usem3Encoder, **kw: object) -> SearchIndex:
     return SearchIndex.from_settings(make_settings(tmp_path / "data", **kw), embedder=embedder)
 
 
-def test_sources_lists_and_forget_removes(tmp_path: Path, embedder: Usem3Embedding) -> None:
+def test_sources_lists_and_forget_removes(tmp_path: Path, embedder: Usem3Encoder) -> None:
     docs = tmp_path / "docs"
     shutil.copytree(STRUCTURED, docs, ignore=shutil.ignore_patterns("*.py"))
     (docs / "notes.xyz").write_text("not a supported type")
@@ -55,7 +55,7 @@ def test_sources_lists_and_forget_removes(tmp_path: Path, embedder: Usem3Embeddi
         library.forget(tmp_path / "elsewhere")
 
 
-def test_a_missing_sources_folder_is_an_error(tmp_path: Path, embedder: Usem3Embedding) -> None:
+def test_a_missing_sources_folder_is_an_error(tmp_path: Path, embedder: Usem3Encoder) -> None:
     library = _library(tmp_path, embedder, sources_dir=tmp_path / "no-such-folder")
     with pytest.raises(ConfigError, match="no-such-folder does not exist"):
         library.ingest()
@@ -76,7 +76,7 @@ def test_sources_and_forget_commands(tmp_path: Path) -> None:
     assert "handbook.md" not in citebot(["sources"], data).stdout
 
 
-def test_large_file_is_ingested_in_batches(tmp_path: Path, embedder: Usem3Embedding) -> None:
+def test_large_file_is_ingested_in_batches(tmp_path: Path, embedder: Usem3Encoder) -> None:
     big = tmp_path / "big"
     big.mkdir()
     text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(XQUAD.glob("*.txt")))

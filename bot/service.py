@@ -17,6 +17,7 @@ import numpy as np
 
 from bot.briefing import Briefer
 from bot.claims import ClaimChecker
+from bot.encode_cache import CachedEncoder
 from bot.extractive import ExtractiveResponder
 from bot.grounding import (
     READING,
@@ -111,7 +112,7 @@ class Answerer:
 
             library = SearchIndex.from_settings(settings)
         encoder: Encoder = library.embedder
-        encode = encoder.encode
+        encode = CachedEncoder(encoder.encode)
         threshold = settings.refusal_threshold
         client = LLMClient.from_settings(settings)
         return cls(

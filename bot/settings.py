@@ -89,6 +89,7 @@ class Settings(BaseSettings):
     telegram_concurrency: int = Field(default=64, ge=1, le=1024)
     telegram_max_retries: int = Field(default=3, ge=0, le=10)  # retries on 429 RetryAfter
     edit_interval_s: float = Field(default=1.0, ge=1.0)  # streaming edits at most this often
+    typing_delay_s: float = Field(default=0.8, ge=0)  # "typing…" only for slower answers
     timezone: str = "UTC"  # for /subscribe HH:MM
     watch_sources_s: float = Field(default=0.0, ge=0)  # re-index on change every N s; 0 = off
     example_questions: Annotated[list[str], NoDecode] = [

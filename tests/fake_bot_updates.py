@@ -52,6 +52,7 @@ class UpdateBuilder:
         kind: str | None = None,
         language: str | None = None,
         document: tuple[str, bytes] | None = None,
+        file_size: int | None = None,
     ) -> dict[str, Any]:
         """Push a user's message (text, sticker, captioned photo or a document (file name,
         content) served by the file endpoint) as an update; `language` = the user's client
@@ -70,7 +71,8 @@ class UpdateBuilder:
             file_id = f"doc{len(self.files) + 1}"
             self.files[file_id] = document
             msg["document"] = {"file_id": file_id, "file_unique_id": f"u{file_id}",
-                               "file_name": document[0], "file_size": len(document[1])}
+                               "file_name": document[0],
+                               "file_size": file_size or len(document[1])}
         if text is not None:
             msg["text"] = text
             ents = self._entities(text)

@@ -37,6 +37,7 @@ class BotHarness:
             "sources_dir": self.library.sources_dir,
             "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
             "TELEGRAM_BASE_URL": self.fake.base_url,
+            "typing_delay_s": 0,  # tests check the indicator is shown
         }
         return Settings(_env_file=None, **{**base, **overrides})  # type: ignore[call-arg]
 

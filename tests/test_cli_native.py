@@ -12,7 +12,7 @@ import pytest
 from tests.clirun import citebot, citebot_env, one_line_error
 from tests.conftest import SEEDS
 
-COMMANDS = ["ask", "chat", "brief", "ingest", "eval", "stats", "serve"]
+COMMANDS = ["ask", "chat", "brief", "ingest", "eval", "stats", "sources", "forget", "serve"]
 
 
 def test_help_everywhere_and_bare_citebot(tmp_path: Path) -> None:
@@ -22,6 +22,10 @@ def test_help_everywhere_and_bare_citebot(tmp_path: Path) -> None:
         for flag in ("-h", "--help"):
             proc = citebot([command, flag], tmp_path / "data")
             assert proc.returncode == 0 and "Usage:" in proc.stdout, (command, proc.stderr)
+    russian = citebot(["-h"], tmp_path / "data", CITEBOT_LANGUAGE="ru")
+    assert "ответы по вашим документам" in russian.stdout
+    assert "Показать эту справку" in citebot(["ask", "-h"], tmp_path / "data",
+                                             LANG="ru_RU.UTF-8").stdout
 
 
 def test_path_problems_are_one_line(tmp_path: Path) -> None:

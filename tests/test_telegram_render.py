@@ -88,3 +88,11 @@ def test_sources_and_drafts():
     assert "ask me a question first" in render_sources(None)[0]
     draft = render_draft("a<b " * 3000)
     assert len(draft) <= MAX_MESSAGE and "<" not in draft
+
+
+def test_russian_headings_and_notes():
+    a = answer("Ответ [1].", ["цитата"],
+               note="The language model server could not be reached. This is the offline answer.")
+    [m] = render_answer(a, "ru")
+    assert "<b>Источники</b>" in m and "Сервер языковой модели недоступен. Это офлайн-ответ." in m
+    assert "Источники к вопросу" in render_sources(a, "ru")[0]

@@ -73,7 +73,8 @@ def test_sigterm_while_answering_finishes_in_flight_answers(tmp_path: Path):
     env = citebot_env(tmp_path / "data", SEEDS)
     chats = [401, 402, 403, 404]
     with FakeBotAPI() as fake:
-        env |= {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_BASE_URL": fake.base_url}
+        env |= {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_BASE_URL": fake.base_url,
+                "CITEBOT_TYPING_DELAY_S": "0"}  # "typing…" at once: the sign answering began
         proc = subprocess.Popen(
             [*CITEBOT, "serve"], cwd=tmp_path, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

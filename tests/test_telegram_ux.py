@@ -115,6 +115,25 @@ async def test_non_admin_and_broken_uploads_change_nothing(bot: BotHarness):
     assert "couldn't read report.pdf" in broken["text"], broken["text"]
     unsupported = await bot.ask(ADMIN, None, document=("song.mp3", b"ID3"), language="en")
     assert "can't index song.mp3" in unsupported["text"]
+    big = await bot.ask(ADMIN, None, document=("big.pdf", b"%PDF"), file_size=25 * 2**20,
+                        language="en")
+    assert "too large" in big["text"] and "20 MB" in big["text"]
+    assert len(bot.fake.calls_of("getFile")) == 1  # only the broken PDF was downloaded
     assert bot.library.stats().sources == sources_before
     uploads = Path(bot.library.sources_dir) / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())
+
+
+async def test_group_uploads_need_add_and_an_admin(bot: BotHarness):
+    group = -800
+    bot.fake.send_text(group, None, user_id=ADMIN, document=("plain.txt", b"Just a file."))
+    refused = await bot.ask(group, "/add", user_id=USER, reply_to=None)
+    assert refused["text"] == t("add_reply", "en")  # /add not replying to a document
+    doc = bot.fake.send_text(group, None, user_id=USER, language="en",
+                             document=("notes.txt", b"Harbor notes."), caption="/add")
+    denied = (await bot.wait_sent(group, 2))[1]
+    assert denied["text"] == t("upload_admins_only", "en")
+    added = await bot.ask(group, "/add", user_id=ADMIN, reply_to=doc["message_id"],
+                          language="en")
+    assert "Indexed notes.txt" in added["text"]
+    assert len(bot.fake.calls_of("download")) == 1  # the refused upload was never fetched

@@ -92,10 +92,16 @@ async def _send_one(
 
 
 @contextlib.asynccontextmanager
-async def typing(bot: Bot, target: Target, every: float = 4.5) -> AsyncIterator[None]:
-    """Show "typing…" in the chat until the block ends (Telegram clears it after ~5 s)."""
+async def typing(
+    bot: Bot, target: Target, every: float = 4.5, delay: float = 0.0
+) -> AsyncIterator[None]:
+    """Show "typing…" in the chat until the block ends (Telegram clears it after ~5 s), from
+    `delay` seconds on: a reply faster than that needs no indicator, and under a burst of
+    questions the chat actions were the event loop's largest cost (bench/results/telegram.md)."""
 
     async def keep() -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
         while True:
             try:
                 await bot.send_chat_action(

@@ -99,7 +99,8 @@ class Handlers:
         interval = deps.settings.edit_interval_s
         if not private:  # edits count against the group's ~20 messages a minute
             interval = max(interval, GROUP_EDIT_INTERVAL_S)
-        async with deps.lock(conversation), typing(context.bot, target):
+        delay = deps.settings.typing_delay_s
+        async with deps.lock(conversation), typing(context.bot, target, delay=delay):
             stream = StreamingReply(context.bot, target, interval)
             quiet = not private and deps.group_load.busy(message.chat_id)
             markup = None

@@ -104,9 +104,10 @@ def candidate_features(
     vecs = encode([question, *texts])
     n = len(cands)
     dense = vecs[1:] @ vecs[0]
-    # the words of a sentence's own heading count as its words ("SEV2 — Degraded service" is
-    # what "Acknowledge within 15 minutes" is about); the heading itself is never a candidate
-    with_heading = [f"{t} {section_title(c[1])}" for t, c in zip(texts, cands, strict=True)]
+    # the words of a sentence's heading path count as its words ("SEV2 — Degraded service" is
+    # what "Acknowledge within 15 minutes" is about, the document title what all of it is about);
+    # a heading itself is never a candidate
+    with_heading = [f"{t} {c[1].heading}" for t, c in zip(texts, cands, strict=True)]
     stems = [set(content_stems(t)) for t in with_heading]
     keys = [sound_keys(t) for t in with_heading]
     same_passage = np.array([i > 0 and cands[i - 1][1].id == cands[i][1].id for i in range(n)])

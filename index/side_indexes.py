@@ -87,7 +87,8 @@ class SideIndexes:
         self._pending.clear()
         mats = [vectors[cid] for cid in lexical.ids]
         first = np.cumsum([0] + [len(m) for m in mats])
-        matrix = np.concatenate(mats) if mats else empty(self.encoder.sentence_dim)
+        matrix = (np.concatenate(mats, dtype=np.float32) if mats
+                  else empty(self.encoder.sentence_dim))
         del mats
         # Keep the cache as views into the one matrix, not a second copy of every vector.
         self._vectors = {
@@ -138,8 +139,8 @@ class SideIndexes:
             texts = [passages[c].embed_text for c in unseen]
             for text, enc in zip(texts, self.encoder.encode(texts), strict=True):
                 self._pending[_key(text)] = enc.sentence_vectors.astype(np.float16)
-        for cid in todo:  # rounded as stored, so every process scores alike
-            fresh[cid] = self._pending[_key(passages[cid].embed_text)].astype(np.float32)
+        for cid in todo:  # float16 as stored, so every process scores alike (and half the size)
+            fresh[cid] = self._pending[_key(passages[cid].embed_text)]
         cache |= fresh
         if write:
             self._store_sentences(fresh, passages)

@@ -10,13 +10,13 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from bot.i18n import MESSAGES, pick_language, t
+from bot.cli_base import Group, Option, fail, handle_errors, progress_bar
+from bot.i18n import pick_language, t
 from index.errors import CitebotError
 
 if TYPE_CHECKING:
@@ -26,42 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("citebot.cli")
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _fail(message: str) -> None:
-    click.echo(f"\nError: {message}" if _bar_open() else f"Error: {message}", err=True)
-    sys.exit(1)
-
-
-def _bar_open() -> bool:
-    return bool(_BARS)
-
-
-_BARS: list[Any] = []
-
-
-def handle_errors(func: F) -> F:
-    """Turn every failure into one line on stderr; details go to the log file."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except CitebotError as exc:
-            log.info("command failed: %s", exc, exc_info=True)
-            _fail(str(exc))
-        except KeyboardInterrupt:
-            click.echo("", err=True)
-            sys.exit(130)
-        except OSError as exc:  # a path that is a file, a folder we may not write, ...
-            log.info("command failed: %s", exc, exc_info=True)
-            where = f"{exc.filename}: " if exc.filename else ""
-            _fail(f"{where}{exc.strerror or exc}")
-        except Exception as exc:
-            log.exception("unexpected error")
-            _fail(f"unexpected {type(exc).__name__}; details are in the log (citebot.log).")
-
-    return wrapper  # type: ignore[return-value]
 
 
 def load_settings() -> Settings:
@@ -75,31 +39,13 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(p) for p in first.get("loc", ())) or "settings"
-        _fail(f"bad setting {name}: {first.get('msg', 'invalid value')}")
+        fail(f"bad setting {name}: {first.get('msg', 'invalid value')}")
         raise  # unreachable
 
 
 def cli_language(settings: Settings, text: str | None = None) -> str:
     """CITEBOT_LANGUAGE, else the locale's language, else the question's."""
     return pick_language(settings.language, settings.system_locale, text=text)
-
-
-def progress_bar(total: int, desc: str = "Indexing") -> Callable[[str, int], None]:
-    """A stderr progress bar over bytes of sources; returns a callback (file name, bytes done)."""
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, desc=desc, unit="B", unit_scale=True, file=sys.stderr, leave=False)
-    _BARS.append(bar)
-
-    def update(name: str, done: int) -> None:
-        bar.set_postfix_str(name[-40:], refresh=False)
-        bar.update(done - bar.n)
-        if done >= total:
-            bar.close()
-            if bar in _BARS:
-                _BARS.remove(bar)
-
-    return update
 
 
 def open_cli_runtime(settings: Settings, question: str | None = None, *,
@@ -115,74 +61,6 @@ def open_cli_runtime(settings: Settings, question: str | None = None, *,
     return open_runtime(settings, check_question=question, notice=notice,
                         progress=progress_bar, ingest_when_empty=ingest_when_empty,
                         rebuild=rebuild)
-
-
-def help_language(ctx: click.Context) -> str:
-    """The language of --help: CITEBOT_LANGUAGE, else the locale (English if settings fail)."""
-    meta = ctx.find_root().meta
-    if "citebot.lang" not in meta:
-        try:
-            from bot.settings import Settings
-
-            settings = Settings()
-            meta["citebot.lang"] = pick_language(settings.language, settings.system_locale)
-        except Exception:  # broken settings are reported by the command, not by --help
-            meta["citebot.lang"] = "en"
-    return str(meta["citebot.lang"])
-
-
-class Localized:
-    """Help text of a command from the catalogue (`help_<name>`), in the help language."""
-
-    name: str | None
-    help: str | None
-
-    def _localize(self, ctx: click.Context) -> None:
-        key = "help_cli" if ctx.parent is None else f"help_{self.name}"
-        if key in MESSAGES:  # a command without a catalogue entry keeps its docstring
-            self.help = t(key, help_language(ctx))
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = t("help_opt_help", help_language(ctx))
-        return option
-
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        self._localize(ctx)
-        super().format_help_text(ctx, formatter)  # type: ignore[misc]
-
-
-class Command(Localized, click.Command):
-    """A command with catalogued help."""
-
-
-class Group(Localized, click.Group):
-    """The `citebot` group: catalogued help, commands listed in the order they are defined."""
-
-    command_class = Command
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        for name, command in self.commands.items():
-            if f"help_{name}" in MESSAGES:
-                command.help = t(f"help_{name}", help_language(ctx))
-                command.short_help = None
-        super().format_commands(ctx, formatter)
-
-
-class Option(click.Option):
-    """An option whose help text is a catalogue key."""
-
-    def __init__(self, *args: Any, help_key: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.help_key = help_key
-
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        self.help = t(self.help_key, help_language(ctx))
-        return super().get_help_record(ctx)
 
 
 @click.group(cls=Group, context_settings=CONTEXT, invoke_without_command=True)

@@ -123,6 +123,11 @@ class Ingestor:
         self.indexed: dict[str, DocInfo] = {}
         self.skipped_paths: list[tuple[str, str]] = []  # (absolute path, reason)
 
+    def written_keys(self, report: IngestReport) -> list[str]:
+        """The document keys that `report`'s run wrote (added or updated)."""
+        written = set(report.added) | set(report.updated)
+        return [key for key, info in self.indexed.items() if info.source in written]
+
     def run(
         self,
         roots: Iterable[Path],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -46,6 +48,19 @@ class WriterLock:
         """Release the lock if held."""
         if self._lock.is_locked:
             self._lock.release()
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Hold the lock for a block: taken unless this process holds it already, and then
+        released only by the block that took it."""
+        held = self.held
+        if not held:
+            self.acquire()
+        try:
+            yield
+        finally:
+            if not held:
+                self.release()
 
     @property
     def held(self) -> bool:

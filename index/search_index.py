@@ -9,19 +9,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.catalog import document_entries, load_registry
 from index.config import IndexConfig
 from index.encoders import DEFAULT, Encoder, load_encoder, record
 from index.encoders.multiscale import MultiScaleEncoder, as_usem3, sentence_encoder_for
 from index.encoders.usem3 import Usem3Encoder
-from index.errors import IndexCorruptError, InputError
-from index.ingest import DocInfo, Ingestor, Progress, file_of, indexed_documents
+from index.errors import InputError
+from index.ingest import DocInfo, Ingestor, Progress, indexed_documents
 from index.lock import WriterLock
 from index.manifest import discard_manifest, load_manifest, manifest_path, save_manifest
-from index.parsing import FORMATS
+from index.opening import open_store
 from index.retrieve import HybridRetriever
 from index.side_indexes import SideIndexes
 from index.sources import SourceRegistry
-from index.store import ChromaStore, ChunkRecord, set_aside_broken
+from index.store import ChromaStore, ChunkRecord
 from index.types import DocumentEntry, IndexStats, IngestReport, Passage
 
 if TYPE_CHECKING:
@@ -85,29 +86,7 @@ class SearchIndex:
         default; an index built by another encoder is refused (`EncoderMismatchError`) unless
         opened to `rebuild` it. `embedder` / `encoder` are already-loaded encoders to reuse.
         `as_writer` takes the writer lock before opening and keeps it (the running bot)."""
-        data_dir = settings.data_dir
-        data_dir.mkdir(parents=True, exist_ok=True)
-        lock = WriterLock(data_dir, settings.lock_timeout_s)
-        if as_writer and not settings.chroma_url:
-            lock.acquire()
-        rebuilt_from = None
-        try:
-            store = ChromaStore.from_settings(
-                settings.chroma_url, data_dir, settings.collection, settings.chroma_timeout_s
-            )
-            store.health_check()
-        except IndexCorruptError:
-            if settings.chroma_url:
-                raise
-            # Only the writer may set the store aside: a reader could be seeing a write in flight.
-            held = lock.held
-            if not held:
-                lock.acquire()
-            try:
-                store, rebuilt_from = _reopen_fresh(settings)
-            finally:
-                if not held:
-                    lock.release()
+        store, lock, rebuilt_from = open_store(settings, as_writer=as_writer)
         name = record.choose(
             settings.embedding, store.encoder_record(), DEFAULT, store.location, rebuild
         )
@@ -118,7 +97,7 @@ class SearchIndex:
             store,
             chosen,
             similarity=similarity,
-            data_dir=data_dir,
+            data_dir=settings.data_dir,
             sources_dir=settings.sources_dir,
             chunk_chars=settings.chunk_chars,
             ingest_batch=settings.ingest_batch,
@@ -187,7 +166,6 @@ class SearchIndex:
     def as_retriever(self, top_k: int = 5) -> CitebotRetriever:
         """This index as a llama-index `BaseRetriever` (for query and chat engines)."""
         from index.llama_retriever import CitebotRetriever
-
         return CitebotRetriever(self, top_k=top_k)
 
     def stats(self) -> IndexStats:
@@ -219,80 +197,66 @@ class SearchIndex:
     ) -> IngestReport:
         """Sync the index with `paths` (default: the sources folder and every root indexed
         before). Takes the writer lock unless this process already holds it."""
-        held = self.lock.held
-        if not held:
-            self.lock.acquire()
-        try:
-            with self._mutex:
-                self._check_fresh(force=True)  # another process may have written meanwhile
-                if self._records is not None and self.store.count() != len(self._records):
-                    self._invalidate()  # e.g. a writer killed before it renewed the stamp
-                manifest = manifest_path(self.data_dir, self.store.collection_name)
-                indexed = None
-                if self._records is None:  # a fresh process: try the manifest first
-                    indexed = self._current_manifest()
-                registry = self._registry(indexed)
-                self._claim_encoder()
-                if paths:
-                    registry.name(list(paths))
-                    roots = [Path(p).expanduser().resolve() for p in paths]
-                else:
-                    roots = registry.default_roots(self.sources_dir)
-                discard_manifest(manifest)  # from here on the store may change
-                ingestor = Ingestor(
-                    self.store, self.sidecar.encode, self.chunk_chars, self.ingest_batch
+        with self.lock.hold(), self._mutex:
+            self._check_fresh(force=True)  # another process may have written meanwhile
+            if self._records is not None and self.store.count() != len(self._records):
+                self._invalidate()  # e.g. a writer killed before it renewed the stamp
+            manifest = manifest_path(self.data_dir, self.store.collection_name)
+            indexed = None
+            if self._records is None:  # a fresh process: try the manifest first
+                indexed = self._current_manifest()
+            registry = self._registry(indexed)
+            self._claim_encoder()
+            if paths:
+                registry.name(list(paths))
+                roots = [Path(p).expanduser().resolve() for p in paths]
+            else:
+                roots = registry.default_roots(self.sources_dir)
+            discard_manifest(manifest)  # from here on the store may change
+            ingestor = Ingestor(
+                self.store, self.sidecar.encode, self.chunk_chars, self.ingest_batch
+            )
+            try:
+                report = ingestor.run(
+                    roots, self.sources_dir, progress,
+                    None if indexed is not None else self.records(), indexed,
+                    excluded=registry.is_excluded, keep_roots=set(registry.roots),
                 )
-                try:
-                    report = ingestor.run(
-                        roots, self.sources_dir, progress,
-                        None if indexed is not None else self.records(), indexed,
-                        excluded=registry.is_excluded, keep_roots=set(registry.roots),
-                    )
-                except BaseException:
-                    self._invalidate()  # some writes may have landed: reread next time
-                    _try_bump(self.store)  # and so should readers in other processes
-                    raise
-                report.rebuilt = self.rebuilt_from is not None
-                if report.changed or report.rebuilt:
-                    self.store.bump_version()
-                    self._invalidate()
-                if report.changed or report.rebuilt or not self.store.sidecar_synced():
-                    self._retriever = self._build_retriever()  # stores sentence vectors, lexical
-                    self.store.mark_sidecar_synced()
-                # else: nothing changed and the last writer finished its sync; readers build
-                # their own retriever when asked (an unchanged re-ingest stays cheap at scale)
-                save_manifest(manifest, self.store.state(), report.chunks_total, ingestor.indexed)
-                registry.record(report_keys(ingestor, report), ingestor.skipped_paths)
-                registry.save()
-                return report
-        finally:
-            if not held:
-                self.lock.release()
+            except BaseException:
+                self._invalidate()  # some writes may have landed: reread next time
+                self.store.try_bump_version()  # and so should readers in other processes
+                raise
+            report.rebuilt = self.rebuilt_from is not None
+            if report.changed or report.rebuilt:
+                self.store.bump_version()
+                self._invalidate()
+            if report.changed or report.rebuilt or not self.store.sidecar_synced():
+                self._retriever = self._build_retriever()  # stores sentence vectors, lexical
+                self.store.mark_sidecar_synced()
+            # else: nothing changed and the last writer finished its sync; readers build
+            # their own retriever when asked (an unchanged re-ingest stays cheap at scale)
+            save_manifest(manifest, self.store.state(), report.chunks_total, ingestor.indexed)
+            registry.record(ingestor.written_keys(report), ingestor.skipped_paths)
+            registry.save()
+            return report
 
     def rebuild(
         self, paths: Sequence[Path] | None = None, progress: Progress | None = None
     ) -> IngestReport:
         """Drop every vector (chunks, sentences, lexical index) and index the sources again
         with this index's encoder: `paths`, else every root indexed before."""
-        held = self.lock.held
-        if not held:
-            self.lock.acquire()
-        try:
-            with self._mutex:
-                if not paths:  # keep the roots indexed before across the reset
-                    self._registry(None).save()
-                discard_manifest(manifest_path(self.data_dir, self.store.collection_name))
-                self.sidecar.reset()
-                self.store.reset()
-                self._claim_encoder()
-                self._invalidate()
-                log.info("rebuilding the index with %s", self.encoder.name)
-                report = self.ingest(paths, progress)
-                self.opened_to_rebuild = False
-                return report
-        finally:
-            if not held:
-                self.lock.release()
+        with self.lock.hold(), self._mutex:
+            if not paths:  # keep the roots indexed before across the reset
+                self._registry(None).save()
+            discard_manifest(manifest_path(self.data_dir, self.store.collection_name))
+            self.sidecar.reset()
+            self.store.reset()
+            self._claim_encoder()
+            self._invalidate()
+            log.info("rebuilding the index with %s", self.encoder.name)
+            report = self.ingest(paths, progress)
+            self.opened_to_rebuild = False
+            return report
 
     def _claim_encoder(self) -> None:
         """Writer only: refuse an index of another encoder, record ours on a new one."""
@@ -307,46 +271,22 @@ class SearchIndex:
             indexed = self._current_manifest() if self._records is None else None
             return self._registry(indexed).default_roots(self.sources_dir)
 
-    def _registry(self, indexed: dict[str, DocInfo] | None) -> SourceRegistry:
-        """The recorded sources; an index made before they were recorded gets its roots from
-        what it holds (the sources folder counts as the user's own only if named elsewhere)."""
-        registry = SourceRegistry.load(self.data_dir)
-        if not registry.roots and not registry.user_named:
-            docs = indexed if indexed is not None else indexed_documents(self.records())
-            held = {info.root for info in docs.values() if info.root}
-            default = str(self.sources_dir.expanduser().resolve())
-            if held:
-                registry.roots = sorted(held | ({default} if Path(default).is_dir() else set()))
-                registry.user_named = held != {default}
-        return registry
+    def _registry(self, indexed: dict[str, DocInfo] | None) -> SourceRegistry:  # see catalog
+        return load_registry(self.data_dir, self.sources_dir, indexed, self.records)
 
     def documents(self) -> tuple[list[DocumentEntry], list[tuple[str, str]]]:
-        """What is indexed (one entry per document, by path) and what the last ingest skipped
-        (absolute path, reason)."""
+        """What is indexed (one entry per document) and what was skipped (path, reason)."""
         with self._mutex:
             indexed = self._current_manifest() if self._records is None else None
             if indexed is None:
                 indexed = indexed_documents(self.records())
             registry = self._registry(indexed)
-        entries = [
-            DocumentEntry(
-                path=str(file_of(info.root, info.source, self.sources_dir)),
-                source=info.source,
-                format=FORMATS.get(Path(info.source).suffix.lower(), "?"),
-                passages=info.count,
-                indexed_at=registry.indexed_at.get(key, 0.0),
-                complete=info.complete,
-            )
-            for key, info in indexed.items()
-        ]
-        return sorted(entries, key=lambda e: e.path), sorted(registry.skipped.items())
+        skipped = sorted(registry.skipped.items())
+        return document_entries(indexed, registry, self.sources_dir), skipped
 
     def forget(self, path: Path, progress: Progress | None = None) -> IngestReport:
         """Stop tracking a file or folder and remove its passages (then re-sync the rest)."""
-        held = self.lock.held
-        if not held:
-            self.lock.acquire()
-        try:
+        with self.lock.hold():
             with self._mutex:
                 indexed = self._current_manifest() if self._records is None else None
                 registry = self._registry(indexed)
@@ -354,36 +294,7 @@ class SearchIndex:
                     raise InputError(f"{path} is not among the indexed sources (see `sources`)")
                 registry.save()
             return self.ingest(progress=progress)
-        finally:
-            if not held:
-                self.lock.release()
 
     def _current_manifest(self) -> dict[str, DocInfo] | None:
         path = manifest_path(self.data_dir, self.store.collection_name)
         return load_manifest(path, self.store.state(), self.store.count())
-
-
-
-def report_keys(ingestor: Ingestor, report: IngestReport) -> list[str]:
-    """The document keys this ingest wrote."""
-    written = set(report.added) | set(report.updated)
-    return [key for key, info in ingestor.indexed.items() if info.source in written]
-
-
-def _try_bump(store: ChromaStore) -> None:
-    try:
-        store.bump_version()
-    except Exception as exc:  # the store is what failed; its next good ingest bumps
-        log.info("could not renew the index version stamp: %s", exc)
-
-
-def _reopen_fresh(settings: IndexConfig) -> tuple[ChromaStore, Path]:
-    """Set the unreadable embedded store aside and open an empty one in its place."""
-    from chromadb.api.client import SharedSystemClient
-
-    path = settings.data_dir / "chroma"
-    SharedSystemClient.clear_system_cache()
-    aside = set_aside_broken(path)
-    log.warning("index at %s was unreadable; moved to %s and rebuilding", path, aside)
-    store = ChromaStore.from_settings("", settings.data_dir, settings.collection)
-    return store, aside

@@ -237,6 +237,14 @@ class ChromaStore:
         self._update_metadata({VERSION_KEY: stamp})
         return stamp
 
+    def try_bump_version(self) -> None:
+        """`bump_version` after a failed write; if the store itself failed, its next good
+        ingest bumps instead."""
+        try:
+            self.bump_version()
+        except Exception as exc:
+            log.info("could not renew the index version stamp: %s", exc)
+
     @_guarded
     def sidecar_synced(self) -> bool:
         """True if the last writer finished syncing what retrieval keeps beside the chunks

@@ -52,7 +52,7 @@ OWN_LOGGERS = ("bot", "index", "citebot", "bench", "__main__")
 
 
 class OwnRecordsOnly(logging.Filter):
-    """Lets only citebot's own records through: libraries' warnings (pypdf, Python warnings)
+    """Lets only citebot's own records through: libraries' warnings (pdfminer, Python warnings)
     go to the log file, not between the lines of a progress bar."""
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.claims import ClaimChecker
+from bot.claims import CheckedDraft, ClaimChecker
 from bot.extractive import refusal_text
 from bot.markers import strip_markers
 from bot.types import Answer, AnswerMode
@@ -40,6 +40,18 @@ def removed_note(count: int) -> str:
     """The note on an answer that lost statements the sources do not support."""
     what = "statement" if count == 1 else "statements"
     return f"Removed {count} {what} the sources do not support."
+
+
+def llm_answer(question: str, checked: CheckedDraft) -> Answer:
+    """The model's checked draft as the shown answer, noting what was removed."""
+    return Answer(
+        question,
+        checked.text,
+        checked.citations,
+        mode=AnswerMode.LLM,
+        note=removed_note(len(checked.dropped)) if checked.dropped else None,
+        dropped_claims=checked.dropped,
+    )
 
 
 def in_language(reply: str, lang: str) -> bool:
@@ -96,26 +108,12 @@ class Grounding:
                 note=UNSUPPORTED_HIDDEN,
                 dropped_claims=checked.dropped,
             )
-        return Answer(
-            question,
-            checked.text,
-            checked.citations,
-            mode=AnswerMode.LLM,
-            note=removed_note(len(checked.dropped)) if checked.dropped else None,
-            dropped_claims=checked.dropped,
-        )
+        return llm_answer(question, checked)
 
     def briefing(self, question: str, reply: str, passages: Sequence[Passage]) -> Answer:
         """The shown briefing: only its supported statements, bullets kept."""
         checked = self.checker.check(reply, passages, answer=False)
-        return Answer(
-            question,
-            checked.text,
-            checked.citations,
-            mode=AnswerMode.LLM,
-            note=removed_note(len(checked.dropped)) if checked.dropped else None,
-            dropped_claims=checked.dropped,
-        )
+        return llm_answer(question, checked)
 
     def self_check(self, answer: Answer, question: str) -> Answer:
         """An extractive answer through the same check (its quotes must hold)."""

@@ -34,6 +34,19 @@ class Admin:
         return self.deps.access.is_admin(message.from_user.id if message.from_user else None)
 
     # ----- documents -----
+    async def _admin_message(
+        self, update: Update, context: Context
+    ) -> tuple[Message, str] | None:
+        """The message and its reply language if an admin sent it; others get a refusal."""
+        message = update.effective_message
+        if message is None:
+            return None
+        lang = self.deps.language_of(message)
+        if not self._is_admin(message):
+            await reply(message, context, t("admins_only", lang))
+            return None
+        return message, lang
+
     async def on_document(self, update: Update, context: Context) -> None:
         """A document: indexed if an admin sent it in private (or in a group with /add)."""
         message = update.effective_message
@@ -110,13 +123,10 @@ class Admin:
 
     async def forget(self, update: Update, context: Context) -> None:
         """/forget NAME: remove an uploaded document (bot admins)."""
-        message = update.effective_message
-        if message is None:
+        admitted = await self._admin_message(update, context)
+        if admitted is None:
             return
-        lang = self.deps.language_of(message)
-        if not self._is_admin(message):
-            await reply(message, context, t("admins_only", lang))
-            return
+        message, lang = admitted
         name = " ".join(context.args or []).strip()
         names = self.deps.uploads.names()
         if not name:
@@ -131,13 +141,10 @@ class Admin:
     # ----- re-indexing -----
     async def reindex(self, update: Update, context: Context) -> None:
         """/reindex (bot admins): re-ingest the sources inside the bot process."""
-        message = update.effective_message
-        if message is None:
+        admitted = await self._admin_message(update, context)
+        if admitted is None:
             return
-        lang = self.deps.language_of(message)
-        if not self._is_admin(message):
-            await reply(message, context, t("admins_only", lang))
-            return
+        message, lang = admitted
         if self.deps.reindex_lock.locked():
             await reply(message, context, t("reindex_running", lang))
             return

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import re
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import Application, ContextTypes, Job, JobQueue
 
 from bot.i18n import LANGUAGES, t
@@ -155,15 +155,24 @@ class Briefings:
             self.schedule(app.job_queue, new, hhmm)
 
     # ----- commands -----
-    async def subscribe(self, update: Update, context: Context) -> None:
-        """/subscribe HH:MM (group admins; anyone in a private chat)."""
+    async def _managed(self, update: Update, context: Context) -> tuple[Message, str] | None:
+        """The message and its reply language if its sender may change this chat's settings
+        (group admins; anyone in a private chat); others get a refusal."""
         message = update.effective_message
-        if message is None or context.job_queue is None:
-            return
+        if message is None:
+            return None
         lang = self.deps.language_of(message)
         if not await may_manage(self.deps, message, context):
             await reply(message, context, t("group_admins_only", lang))
+            return None
+        return message, lang
+
+    async def subscribe(self, update: Update, context: Context) -> None:
+        """/subscribe HH:MM (group admins; anyone in a private chat)."""
+        managed = await self._managed(update, context)
+        if managed is None or context.job_queue is None:
             return
+        message, lang = managed
         when = parse_hhmm((context.args or [""])[0])
         if when is None:
             await reply(message, context, t("subscribe_usage", lang))
@@ -175,13 +184,10 @@ class Briefings:
 
     async def unsubscribe(self, update: Update, context: Context) -> None:
         """/unsubscribe."""
-        message = update.effective_message
-        if message is None or context.job_queue is None:
+        managed = await self._managed(update, context)
+        if managed is None or context.job_queue is None:
             return
-        lang = self.deps.language_of(message)
-        if not await may_manage(self.deps, message, context):
-            await reply(message, context, t("group_admins_only", lang))
-            return
+        message, lang = managed
         had = self.deps.chats.get(message.chat_id).get(SUB_KEY)
         self.deps.chats.update(message.chat_id, **{SUB_KEY: None})
         self.unschedule(context.job_queue, message.chat_id)
@@ -189,14 +195,11 @@ class Briefings:
 
     async def language(self, update: Update, context: Context) -> None:
         """/language ru|en: the chat's language (group admins; anyone in private)."""
-        message = update.effective_message
-        if message is None:
+        managed = await self._managed(update, context)
+        if managed is None:
             return
+        message, lang = managed
         choice = (context.args or [""])[0].strip().lower()
-        lang = self.deps.language_of(message)
-        if not await may_manage(self.deps, message, context):
-            await reply(message, context, t("group_admins_only", lang))
-            return
         if choice not in LANGUAGES:
             await reply(message, context, t("language_usage", lang))
             return

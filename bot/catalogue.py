@@ -229,6 +229,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                     "ru": "Неизвестная команда {command}: /help — список команд."},
     "cli_forgotten": {"en": "Conversation forgotten.", "ru": "Разговор забыт."},
     "cli_no_answer": {"en": "No answer yet.", "ru": "Ответа ещё не было."},
+    "model_reading": {"en": "The model is reading the sources…",
+                      "ru": "Модель читает источники…"},
     "cli_cancelled": {"en": "(cancelled; Ctrl-C again or Ctrl-D quits)",
                       "ru": "(отменено; ещё раз Ctrl-C или Ctrl-D — выход)"},
     "cli_index_empty": {"en": "The index is empty; indexing the sources first.",

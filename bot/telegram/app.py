@@ -172,6 +172,7 @@ def serve(settings: Settings) -> None:
     # opened and held for the bot's lifetime; uploads and /reindex write under it.
     with open_runtime(settings, writer=True) as runtime:
         runtime.index.retrieve("warm up", 1)  # load the embedding model before the first question
+        runtime.index.embedder.warm()  # and all of it: the bot runs for long
         app = build_application(settings, runtime.answerer, runtime.chats)
         ready = app.post_init
 

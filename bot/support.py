@@ -34,6 +34,7 @@ _SOURCE_TALK = frozenset(stem(w) for w in [
     "went", "goes", "gone", "became", "become", "becomes", "got", "gets", "made", "makes",
     "took", "takes",
 ])
+ANCHOR_MIN = 0.5  # meaning a name's own window must carry (what the claim says of that name)
 WINDOW = 2  # adjacent sentences of a passage a claim's names, numbers and words must share
 
 
@@ -129,9 +130,28 @@ class Evidence:
             sims = self.similarity([name.lower()], vocab + self.common)
             if not sims.size or sims.max() < NAME_SIM:
                 return 0.0
+        if not self.anchored(claim, chosen):
+            return 0.0
         specific = bool(name_tokens(claim) or numbers(claim) or months(claim))
         bonus = SPECIFIC_BONUS if specific else 0.0  # its names and numbers are all found
         return min(1.0, self.meaning(claim, facts, vocab) + bonus)
+
+    def anchored(self, claim: str, chosen: Sequence[int]) -> bool:
+        """True when every name of the claim (other than the question's) stands in a window of
+        a cited passage that states what the claim says of it: "Zhidou и Haima завершили
+        реструктуризацию с помощью Aima [1][2]" is not supported by a title naming Haima."""
+        if not self.content(claim):
+            return True
+        for phrase in name_phrases(claim):
+            if any(names_match(n, q) for n in phrase for q in self.q_names):
+                continue
+            found = [
+                w for i in chosen for w in self.windows[i]
+                if any(names_match(n, k) for n in phrase for k in w.names)
+            ]
+            if found and max(self.meaning(claim, w, sorted(w.words)) for w in found) < ANCHOR_MIN:
+                return False
+        return True
 
     def window_facts(self, claim: str, chosen: Sequence[int]) -> _Facts:
         """The facts of the best window of each chosen passage, together."""
@@ -169,14 +189,20 @@ class Evidence:
         sims = self.similarity(c_words, q_words)
         return bool(sims.size) and float(sims.max()) >= RELEVANT_SIM
 
-    def meaning(self, claim: str, facts: _Facts, vocab: list[str]) -> float:
-        """Mean support of the claim's content words in the passages."""
+    @staticmethod
+    def content(claim: str) -> list[str]:
+        """The claim's words that carry its meaning: not names, numbers, stop words or words
+        about the sources."""
         names = {n.lower() for n in name_tokens(claim)}
-        content = [
+        return [
             w for w in dict.fromkeys(words(claim))
             if w not in QUESTION_STOP_WORDS and w not in names and len(w) > 2 and w.isalpha()
             and stem(w) not in _SOURCE_TALK
         ]
+
+    def meaning(self, claim: str, facts: _Facts, vocab: list[str]) -> float:
+        """Mean support of the claim's content words in the passages."""
+        content = self.content(claim)
         if not content:
             return 1.0 if name_tokens(claim) or numbers(claim) else 0.0
         stems = facts.stems
@@ -189,6 +215,22 @@ class Evidence:
                 best = float(sims[row].max()) if sims.size else 0.0
                 scores.append(min(1.0, max(0.0, (best - REL_LOW) / (REL_HIGH - REL_LOW))))
         return float(np.mean(scores))
+
+
+def name_phrases(claim: str) -> list[list[str]]:
+    """The claim's names grouped into phrases ("Zhidou Electric Vehicles Co." is one)."""
+    phrases: list[list[str]] = []
+    end = 0
+    for token in name_tokens(claim):
+        start = claim.find(token, end)
+        if start < 0:
+            continue
+        if phrases and not claim[end:start].strip(" ."):
+            phrases[-1].append(token)
+        else:
+            phrases.append([token])
+        end = start + len(token)
+    return phrases
 
 
 def _flat(text: str) -> str:

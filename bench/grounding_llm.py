@@ -41,7 +41,8 @@ DOCS_IDS = {  # docs_dev: every unanswerable + 12 answerables spread over files 
     *(f"docs-dev-{n:03d}" for n in (1, 5, 11, 16, 21, 23, 28, 33, 35, 37, 42, 45)),
 }
 BRIEF_TOPICS = ["производство электромобилей", "electric car makers"]
-SETS = ("seed_qa", "injection", "docs_dev", "briefings", "xquad60")
+SETS = ("seed_qa", "injection", "docs_dev", "briefings", "injection_topic", "xquad60")
+NOTICES = {"injection": "notice.txt", "injection_topic": "notice_topic.txt"}
 
 
 class RecordedModel:
@@ -95,6 +96,8 @@ def questions(name: str) -> tuple[Path, list[dict[str, Any]]]:
         return SEEDS, load(EVAL / "seed_qa.jsonl")
     if name == "injection":
         return INJECTION, load(INJECTION / "questions.jsonl")
+    if name == "injection_topic":
+        return INJECTION, load(INJECTION / "questions_topic.jsonl")
     if name == "docs_dev":
         qs = load(EVAL / "docs_dev" / "questions.jsonl")
         return EVAL / "docs_dev" / "corpus", [q for q in qs if q["id"] in DOCS_IDS]
@@ -112,13 +115,13 @@ def questions(name: str) -> tuple[Path, list[dict[str, Any]]]:
 
 
 def sources_of(name: str, folder: Path, tmp: Path) -> Path:
-    """The injection set reads the seeds plus the notice; the others their folder as is."""
-    if name != "injection":
+    """An injection set reads the seeds plus its notice; the others their folder as is."""
+    if name not in NOTICES:
         return folder
-    out = tmp / "injection-sources"
+    out = tmp / f"{name}-sources"
     if not out.exists():
         shutil.copytree(SEEDS, out)
-        shutil.copy(INJECTION / "notice.txt", out / "notice.txt")
+        shutil.copy(INJECTION / NOTICES[name], out / NOTICES[name])
     return out
 
 

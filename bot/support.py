@@ -111,14 +111,16 @@ class Evidence:
         return np.stack([self._vecs[w] for w in a]) @ np.stack([self._vecs[w] for w in b]).T
 
     def support(self, claim: str, chosen: Sequence[int]) -> float:
-        """How well passages `chosen` (0-based) support `claim`: 0 when a number, month or name
-        is missing from the best sentence window of each, else the mean support of its content
-        words there."""
+        """How well passages `chosen` (0-based) support `claim`: 0 when one of its numbers,
+        months or names is missing from them, else the best support of a sentence window (see
+        `in_window`)."""
         if not chosen:
             return 0.0
         if any(claim_key in self.flat[i] for i in chosen for claim_key in [_flat(claim)]):
             return 1.0  # quoted verbatim (extractive answers)
-        facts = self.window_facts(claim, chosen)
+        facts = self.facts[chosen[0]]
+        for i in chosen[1:]:
+            facts = facts | self.facts[i]
         if not numbers(claim) <= facts.numbers | self.q_numbers:
             return 0.0
         if not months(claim) <= facts.months | self.q_months:
@@ -132,9 +134,28 @@ class Evidence:
                 return 0.0
         if not self.anchored(claim, chosen):
             return 0.0
+        candidates = [w for i in chosen for w in self.windows[i]]
+        if len(chosen) > 1:
+            candidates.append(self.window_facts(claim, chosen))
+        return max(self.in_window(claim, w) for w in candidates)
+
+    def in_window(self, claim: str, window: _Facts) -> float:
+        """Support of `claim` by one window: 0 unless its numbers and months and a word of each
+        of its names are there (or in the question), else the mean support of its content words
+        there (plus a bonus for a claim with names or numbers)."""
+        if not numbers(claim) <= window.numbers | self.q_numbers:
+            return 0.0
+        if not months(claim) <= window.months | self.q_months:
+            return 0.0
+        known = window.names | self.q_names
+        for phrase in name_phrases(claim):
+            if not any(names_match(n, k) for n in phrase for k in known) and any(
+                names_match(n, k) for n in phrase for f in self.facts for k in f.names
+            ):
+                return 0.0  # the name is elsewhere in the passages, not with this statement
         specific = bool(name_tokens(claim) or numbers(claim) or months(claim))
         bonus = SPECIFIC_BONUS if specific else 0.0  # its names and numbers are all found
-        return min(1.0, self.meaning(claim, facts, vocab) + bonus)
+        return min(1.0, self.meaning(claim, window, sorted(window.words)) + bonus)
 
     def anchored(self, claim: str, chosen: Sequence[int]) -> bool:
         """True when every name of the claim (other than the question's) stands in a window of
@@ -154,13 +175,14 @@ class Evidence:
         return True
 
     def window_facts(self, claim: str, chosen: Sequence[int]) -> _Facts:
-        """The facts of the best window of each chosen passage, together."""
+        """The best window of each chosen passage (most of the claim's names, numbers and
+        words), together: a claim citing several passages may take a part from each."""
         want = _Facts.of(claim)
-        names = [n for n in name_tokens(claim) if not any(names_match(n, q) for q in self.q_names)]
+        phrases = name_phrases(claim)
 
         def score(w: _Facts) -> tuple[int, int]:
             found = len(want.numbers & w.numbers) + len(want.months & w.months) + sum(
-                any(names_match(n, k) for k in w.names) for n in names
+                any(names_match(n, k) for n in phrase for k in w.names) for phrase in phrases
             )
             return found, len(want.stems & w.stems)
 

@@ -34,6 +34,13 @@ _SOURCE_TALK = frozenset(stem(w) for w in [
     "went", "goes", "gone", "became", "become", "becomes", "got", "gets", "made", "makes",
     "took", "takes",
 ])
+# a sum of money states a price: "costs €3,450" is what "Price: €3,450" says
+_MONEY = re.compile(
+    r"[$€£¥₽]\s*\d[\d\s.,]*\d|[$€£¥₽]\s*\d|\d[\d\s.,]*\s*(?:[$€£¥₽]|руб|юан|долл|евро|usd|eur|rmb|"
+    r"yuan|dollar|euro)",
+    re.IGNORECASE,
+)
+_PRICE_WORD = re.compile(r"^(?:cost|price|стои|стоим|цен)", re.IGNORECASE)
 ANCHOR_MIN = 0.5  # meaning a name's own window must carry (what the claim says of that name)
 WINDOW = 2  # adjacent sentences of a passage a claim's names, numbers and words must share
 
@@ -47,6 +54,7 @@ class _Facts:
     numbers: frozenset[str]
     months: frozenset[str]
     names: frozenset[str]
+    amounts: frozenset[str] = frozenset()  # numbers written as sums of money ("€3,450")
 
     @classmethod
     def of(cls, text: str) -> _Facts:
@@ -57,6 +65,7 @@ class _Facts:
             frozenset(numbers(text)),
             frozenset(months(text)),
             frozenset(set(name_tokens(text)) | _capitalised(text)),
+            frozenset(n for m in _MONEY.findall(text) for n in numbers(m)),
         )
 
     def __or__(self, other: _Facts) -> _Facts:
@@ -66,6 +75,7 @@ class _Facts:
             self.numbers | other.numbers,
             self.months | other.months,
             self.names | other.names,
+            self.amounts | other.amounts,
         )
 
 
@@ -230,8 +240,9 @@ class Evidence:
         stems = facts.stems
         sims = self.similarity(content, vocab)
         scores = []
+        priced = bool(numbers(claim) & facts.amounts)
         for row, w in enumerate(content):
-            if stem(w) in stems:
+            if stem(w) in stems or (priced and _PRICE_WORD.match(w)):
                 scores.append(1.0)
             else:
                 best = float(sims[row].max()) if sims.size else 0.0

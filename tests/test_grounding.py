@@ -141,6 +141,37 @@ def test_claim_with_a_foreign_number_or_name_is_dropped(grounding: Grounding) ->
     assert len(answer.dropped_claims) == 2 and answer.note
 
 
+def test_a_price_is_a_sum_of_money_of_the_passage(grounding: Grounding) -> None:
+    text = "Model: Voltaro Cargo Duo | Price: €3,450 | Battery: 720 Wh | Weight: 38.0 kg"
+    passages = [Passage(id="a", text=text, source="s", locator="row 4", start=0, end=len(text))]
+    draft = (
+        "- The Voltaro Cargo Duo costs €3,450 [1].\n"
+        "- The Voltaro Cargo Duo costs 720 euros [1]."
+    )
+    answer = grounding.briefing("brief", draft, passages)
+    assert answer.text == "- The Voltaro Cargo Duo costs €3,450 [1]."
+    assert answer.dropped_claims == ("The Voltaro Cargo Duo costs 720 euros.",)
+
+
+def test_a_name_pieced_in_from_another_sentence_is_dropped(grounding: Grounding) -> None:
+    title = "Zhidou, Haima и Aiways возобновляют производство."
+    body = (
+        "Zhidou обанкротилась в 2019 году. Рынок электромобилей растёт. Сейчас Zhidou "
+        "завершила реструктуризацию с помощью Aima Technology Group."
+    )
+    passages = [
+        Passage(id=f"p{i}", text=t, source="s", locator=f"¶{i}", start=0, end=len(t))
+        for i, t in enumerate((title, body))
+    ]
+    draft = (
+        "- Zhidou завершила реструктуризацию с помощью Aima Technology Group [2].\n"
+        "- Zhidou и Haima завершили реструктуризацию с помощью Aima Technology Group [1][2]."
+    )
+    answer = grounding.briefing("brief", draft, passages)
+    assert answer.text == "- Zhidou завершила реструктуризацию с помощью Aima Technology Group [1]."
+    assert len(answer.dropped_claims) == 1
+
+
 MARKER_REPLIES = {
     "brackets": "Zhidou обанкротилась в 2019 году [{n}].",
     "list": "Zhidou обанкротилась в 2019 году [{n}, {n}].",

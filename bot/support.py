@@ -159,9 +159,7 @@ class Evidence:
             return 0.0
         known = window.names | self.q_names
         for phrase in name_phrases(claim):
-            if not any(names_match(n, k) for n in phrase for k in known) and any(
-                names_match(n, k) for n in phrase for f in self.facts for k in f.names
-            ):
+            if not any(names_match(n, k) for n in phrase for k in known) and self.head(phrase):
                 return 0.0  # the name is elsewhere in the passages, not with this statement
         specific = bool(name_tokens(claim) or numbers(claim) or months(claim))
         bonus = SPECIFIC_BONUS if specific else 0.0  # its names and numbers are all found
@@ -176,23 +174,31 @@ class Evidence:
         for phrase in name_phrases(claim):
             if any(names_match(n, q) for n in phrase for q in self.q_names):
                 continue
+            key = self.head(phrase)
             found = [
                 w for i in chosen for w in self.windows[i]
-                if any(names_match(n, k) for n in phrase for k in w.names)
+                if key and any(names_match(key, k) for k in w.names)
             ]
             if found and max(self.meaning(claim, w, sorted(w.words)) for w in found) < ANCHOR_MIN:
                 return False
         return True
 
+    def head(self, phrase: list[str]) -> str | None:
+        """The word that identifies a name phrase: its first word named in the passages
+        ("Aiways" of "Aiways Automobile Co.", not "Co."); None when none is there."""
+        return next(
+            (n for n in phrase if any(names_match(n, k) for f in self.facts for k in f.names)), None
+        )
+
     def window_facts(self, claim: str, chosen: Sequence[int]) -> _Facts:
         """The best window of each chosen passage (most of the claim's names, numbers and
         words), together: a claim citing several passages may take a part from each."""
         want = _Facts.of(claim)
-        phrases = name_phrases(claim)
+        keys = [self.head(phrase) for phrase in name_phrases(claim)]
 
         def score(w: _Facts) -> tuple[int, int]:
             found = len(want.numbers & w.numbers) + len(want.months & w.months) + sum(
-                any(names_match(n, k) for n in phrase for k in w.names) for phrase in phrases
+                any(names_match(key, k) for k in w.names) for key in keys if key
             )
             return found, len(want.stems & w.stems)
 

@@ -43,7 +43,16 @@ def grounding(embedder: Usem3Encoder) -> Grounding:
     return Grounding(ClaimChecker(embedder.encode))
 
 
-@pytest.mark.parametrize("record", RECORDS, ids=[r["id"] for r in RECORDS])
+@pytest.mark.parametrize(
+    "record",
+    [
+        pytest.param(
+            r, id=r["id"], marks=[pytest.mark.xfail(reason=r["label"]["xfail"], strict=True)]
+            if "xfail" in r["label"] else [],
+        )
+        for r in RECORDS
+    ],
+)
 def test_recorded_reply_label_holds(grounding: Grounding, record: dict[str, Any]) -> None:
     prompt = record["messages"][-1]["content"]
     passages = _passages(prompt)

@@ -105,10 +105,12 @@ BOTS: dict[str, dict[str, str]] = {
     "concurrent": {},
     "sequential": {"CITEBOT_TELEGRAM_CONCURRENCY": "1"},
     "no-retries": {"CITEBOT_TELEGRAM_MAX_RETRIES": "0"},
+    "no-limit": {"CITEBOT_TELEGRAM_RATE": "0"},
 }
 RUNS: list[tuple[str, str, int, int]] = [  # (name, bot, chats, replies refused with 429)
     ("concurrent updates (citebot default)", "concurrent", 20, 0),
     ("concurrent updates (citebot default)", "concurrent", 50, 0),
+    ("no overall rate limit (CITEBOT_TELEGRAM_RATE=0)", "no-limit", 50, 0),
     ("one update at a time (PTB default)", "sequential", 20, 0),
     ("one update at a time (PTB default)", "sequential", 50, 0),
     ("flood: 20 replies get 429, max_retries=3 (citebot)", "concurrent", 50, 20),
@@ -116,15 +118,20 @@ RUNS: list[tuple[str, str, int, int]] = [  # (name, bot, chats, replies refused 
 ]
 
 
-async def main(rounds: int, out: Path | None, baseline: Path | None = None) -> None:
+async def main(rounds: int, out: Path | None, baseline: Path | None = None,
+               only: int | None = None) -> None:
     """Start one bot per configuration, run the scenarios interleaved round by round (so load
-    from other processes on the machine hits them alike), print and save a table."""
+    from other processes on the machine hits them alike), print and save a table. `only`: just
+    the scenarios with that many chats (and only the bots they need)."""
     runs = list(RUNS)
     bots = dict(BOTS)
     if baseline is not None:
         bots["baseline"] = {}
         runs[2:2] = [("baseline checkout, concurrent updates", "baseline", 20, 0),
                      ("baseline checkout, concurrent updates", "baseline", 50, 0)]
+    if only:
+        runs = [r for r in runs if r[2] == only and not r[3]]
+        bots = {k: v for k, v in bots.items() if any(r[1] == k for r in runs)}
     results = {i: Result(name, chats, [], 0) for i, (name, _, chats, _) in enumerate(runs)}
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         fakes: dict[str, FakeBotAPI] = {}
@@ -211,5 +218,6 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "telegram.md")
     parser.add_argument("--baseline", type=Path, help="an older checkout to compare against")
+    parser.add_argument("--only", type=int, help="just the scenarios with this many chats")
     args = parser.parse_args()
-    asyncio.run(main(args.rounds, args.out, args.baseline))
+    asyncio.run(main(args.rounds, args.out, args.baseline, args.only))

@@ -26,7 +26,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "citing the exact passage for every claim.",
         "ru": "Привет! Я отвечаю на вопросы по {documents} документам ({chunks} фрагментов) "
               "и для каждого утверждения цитирую точный фрагмент."},
-    "start_sources": {"en": "Sources: {names}", "ru": "Источники: {names}"},
+    "start_documents": {"en": "Indexed sources:\n{lines}", "ru": "Проиндексированы:\n{lines}"},
+    "start_document": {"en": "• {name} ({format}, passages: {passages})",
+                       "ru": "• {name} ({format}, фрагментов: {passages})"},
+    "start_more": {"en": "… and {count} more (citebot sources lists them all)",
+                   "ru": "… и ещё {count} (полный список: citebot sources)"},
     "start_try": {"en": "Try asking:\n{examples}", "ru": "Попробуйте спросить:\n{examples}"},
     "start_help": {"en": "/help lists the commands.", "ru": "/help — список команд."},
     "help_intro": {
@@ -168,8 +172,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Разговор с уточняющими вопросами (редактирование строки и история; "
               "внутри — /help)."},
     "help_brief": {
-        "en": "A cited digest of the sources, or of what matches TOPIC.",
-        "ru": "Сводка источников со ссылками, или того, что относится к теме TOPIC."},
+        "en": "A cited digest of the sources, or of what matches TOPIC; `brief new`: what was "
+              "added or changed since the last `brief new`.",
+        "ru": "Сводка источников со ссылками, или того, что относится к теме TOPIC; "
+              "`brief new`: что добавилось или изменилось с прошлого `brief new`."},
     "help_ingest": {
         "en": "Index the sources (default: the sources folder and everything indexed before).",
         "ru": "Проиндексировать источники (по умолчанию: папку источников и всё, что "

@@ -36,7 +36,7 @@ from bot.state import ConversationStore, StateDB
 from bot.types import Answer, AnswerMode
 from index.errors import InputError, LLMError
 from index.text import LANGUAGE_NAMES, detect_language, language_name
-from index.types import IndexStats, IngestReport, Passage
+from index.types import DocumentEntry, IndexStats, IngestReport, Passage
 
 if TYPE_CHECKING:
     from index.search_index import SearchIndex
@@ -68,6 +68,8 @@ class Library(Protocol):
     def records(self) -> list[Any]: ...
 
     def stats(self) -> IndexStats: ...
+
+    def documents(self) -> tuple[list[DocumentEntry], list[tuple[str, str]]]: ...
 
     def ingest(self) -> IngestReport: ...
 
@@ -275,6 +277,10 @@ class Answerer:
     def stats(self) -> IndexStats:
         """Index summary."""
         return self.library.stats()
+
+    def documents(self) -> list[DocumentEntry]:
+        """The indexed documents (as `citebot sources` lists them)."""
+        return self.library.documents()[0]
 
     async def reindex(self) -> IngestReport:
         """Re-ingest the sources (the caller must be the index's single writer)."""

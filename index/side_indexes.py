@@ -27,6 +27,8 @@ from index.lexical import LexicalIndex
 from index.retrieve import HybridRetriever
 from index.sentence_store import SentenceVectors
 from index.store import ChromaStore, ChunkRecord
+from index.text import sentence_spans
+from index.types import HEADING_SEP, is_row, row_parts
 from index.wordmap import WordMapper, WordVectors
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,18 @@ def _units(encoder: Encoder, spread: float) -> Spread | None:
 
 def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _heading_rows(passage: Any) -> int:
+    """How many of a chunk's sentence vectors are its heading path's (the first paragraph of its
+    embed text): context, never the sentence that answers, so they do not compete for a
+    chunk's best sentence (the heading still speaks through the passage vector)."""
+    return len(sentence_spans(passage.heading)) if passage.heading else 0
+
+
+def _section(heading: str) -> str:
+    """The section a chunk is in (its deepest heading; none for the document's title alone)."""
+    return heading.rsplit(HEADING_SEP, 1)[1] if HEADING_SEP in heading else ""
 
 
 class SideIndexes:
@@ -87,6 +101,11 @@ class SideIndexes:
         self._pending.clear()
         mats = [vectors[cid] for cid in lexical.ids]
         first = np.cumsum([0] + [len(m) for m in mats])
+        context_rows = np.zeros(int(first[-1]), dtype=bool)
+        for i, cid in enumerate(lexical.ids):
+            skip = _heading_rows(passages[cid])
+            if skip < len(mats[i]):
+                context_rows[first[i] : first[i] + skip] = True
         matrix = (np.concatenate(mats, dtype=np.float32) if mats
                   else empty(self.encoder.sentence_dim))
         del mats
@@ -97,7 +116,7 @@ class SideIndexes:
         del vectors
         return HybridRetriever(
             self.encoder.query, self.store.query, lexical, passages, matrix, first,
-            mapper=WordMapper(lexical, self.words),
+            mapper=WordMapper(lexical, self.words), context_rows=context_rows,
             units=(
                 _units(self.encoder.dense, USEM3_SPREAD_PASSAGE),
                 _units(self.encoder.sentences, USEM3_SPREAD_SENTENCE),
@@ -111,7 +130,10 @@ class SideIndexes:
         removed = have - set(passages)
         if added or removed or self._lexical is None:
             if added or removed:
-                lexical = lexical.updated(added, removed)
+                headings = {cid: _section(passages[cid].heading) for cid in added}
+                rows = {cid: row_parts(passages[cid].text) for cid in added
+                        if is_row(passages[cid].locator)}
+                lexical = lexical.updated(added, removed, headings, rows)
                 log.info("lexical index: %d added, %d removed", len(added), len(removed))
             try:
                 if added or removed or not (self.folder / "meta.json").exists():

@@ -181,9 +181,7 @@ class Answerer:
         started = time.perf_counter()
         question = self.clean_question(text)
         query = await self.standalone(conversation, question) if remember else question
-        passages = await asyncio.to_thread(self.library.retriever.retrieve, query, self.top_k)
-        offline = await asyncio.to_thread(self.extractive.respond, query, passages)
-        offline = self.grounding.self_check(replace(offline, question=question), query)
+        passages, offline = await asyncio.to_thread(self._offline, question, query)
         answer = offline
         if self.writer:
             history = self.memory.history_text(conversation) if remember else ""
@@ -193,6 +191,13 @@ class Answerer:
             turn = Turn(question, query, answer.text, entities(query))
             await asyncio.to_thread(self.memory.add, conversation, turn, answer)
         return answer
+
+    def _offline(self, question: str, query: str) -> tuple[list[Passage], Answer]:
+        """Retrieval, the extractive answer and its check: one hop to a worker thread, so none
+        of it runs on the bot's event loop."""
+        passages = self.library.retriever.retrieve(query, self.top_k)
+        offline = self.extractive.respond(query, passages)
+        return passages, self.grounding.self_check(replace(offline, question=question), query)
 
     async def _llm_answer(
         self,

@@ -106,8 +106,8 @@ def questions(name: str) -> tuple[Path, list[dict[str, Any]]]:
             {"id": f"brief-{i}", "question": t, "answers": [], "brief": True}
             for i, t in enumerate(BRIEF_TOPICS, 1)
         ]
-    sample = [  # the 60-question sample of bench.grounding, interleaved ru/en
-        q for pair in zip(*(
+    sample = [  # the 60-question sample of bench.grounding, interleaved ru/en (ids made unique)
+        {**q, "id": f"{q.get('lang', '')}-{q['id']}"} for pair in zip(*(
             load(EVAL / "xquad_dev" / f"questions.{lang}.jsonl")[::21][:30] for lang in ("ru", "en")
         ), strict=True) for q in pair
     ]

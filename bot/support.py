@@ -87,6 +87,15 @@ def windows(text: str, size: int = WINDOW) -> list[str]:
     return [" ".join(sents[i : i + size]) for i in range(len(sents) - size + 1)]
 
 
+def heading(locator: str) -> str:
+    """The section heading a locator names: "§ SEV2 — Degraded service, ¶1" -> "SEV2 —
+    Degraded service"; "" for a locator without one ("p. 2, ¶1")."""
+    found = re.search(
+        r"§\s*(.+?)(?:,\s*(?:¶|table|row|p\.|page|стр|табл)[^,]*)*$", locator or ""
+    )
+    return found.group(1).strip() if found else ""
+
+
 class Evidence:
     """Words, stems, numbers, months and names of the passages and of their sentence windows,
     with word vectors on demand. A claim is checked against one window of each passage it
@@ -97,15 +106,18 @@ class Evidence:
         self.encode = encode
         self.texts = [p.text for p in passages]
         self.flat = [" ".join(t.split()) for t in self.texts]
-        self.facts = [_Facts.of(t) for t in self.texts]
-        self.windows = [[_Facts.of(w) for w in windows(t)] for t in self.texts]
+        # a section heading applies to all of its text ("§ SEV2 — Degraded service")
+        heads = [_Facts.of(heading(p.locator)) for p in passages]
+        self.facts = [_Facts.of(t) | h for t, h in zip(self.texts, heads, strict=True)]
+        self.windows = [
+            [_Facts.of(w) | h for w in windows(t)] for t, h in zip(self.texts, heads, strict=True)
+        ]
         # words written in lower case in some passage: a claim's "Chinese" may be "китайских"
         self.common = sorted({w for t in self.texts for w in words(t) if w.isalpha()}
                              & {w for t in self.texts for w in _lowercase(t)})
         self.question = question
         q_words = set(words(question))
         self.q_names = set(name_tokens(question)) | {w for w in _capitalised(question)} | q_words
-        self.q_numbers, self.q_months = numbers(question), months(question)
         self._vecs: dict[str, np.ndarray] = {}
 
     def vectors(self, items: set[str]) -> None:
@@ -131,13 +143,11 @@ class Evidence:
         facts = self.facts[chosen[0]]
         for i in chosen[1:]:
             facts = facts | self.facts[i]
-        if not numbers(claim) <= facts.numbers | self.q_numbers:
-            return 0.0
-        if not months(claim) <= facts.months | self.q_months:
-            return 0.0
+        if not numbers(claim) <= facts.numbers or not months(claim) <= facts.months:
+            return 0.0  # a figure the question gives is not stated by these passages
         vocab = sorted(facts.words)
         for name in name_tokens(claim):
-            if any(names_match(name, k) for k in facts.names | self.q_names):
+            if any(names_match(name, k) for k in facts.names):
                 continue
             sims = self.similarity([name.lower()], vocab + self.common)
             if not sims.size or sims.max() < NAME_SIM:
@@ -153,13 +163,11 @@ class Evidence:
         """Support of `claim` by one window: 0 unless its numbers and months and a word of each
         of its names are there (or in the question), else the mean support of its content words
         there (plus a bonus for a claim with names or numbers)."""
-        if not numbers(claim) <= window.numbers | self.q_numbers:
+        if not numbers(claim) <= window.numbers or not months(claim) <= window.months:
             return 0.0
-        if not months(claim) <= window.months | self.q_months:
-            return 0.0
-        known = window.names | self.q_names
         for phrase in name_phrases(claim):
-            if not any(names_match(n, k) for n in phrase for k in known) and self.head(phrase):
+            here = any(names_match(n, k) for n in phrase for k in window.names)
+            if not here and self.head(phrase):
                 return 0.0  # the name is elsewhere in the passages, not with this statement
         specific = bool(name_tokens(claim) or numbers(claim) or months(claim))
         bonus = SPECIFIC_BONUS if specific else 0.0  # its names and numbers are all found

@@ -199,7 +199,11 @@ class ClaimChecker:
         citations: list[Citation] = []
         lines: dict[int, list[str]] = {}
         prefixes: dict[int, str] = {}
+        seen: set[str] = set()
         for claim, cited in kept:
+            if claim.factual and claim.text in seen:
+                continue  # a point the model repeated word for word
+            seen.add(claim.text)
             marks = ""
             for old in cited:
                 if old not in renumber:

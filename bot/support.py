@@ -174,9 +174,10 @@ class Evidence:
         return min(1.0, self.meaning(claim, window, sorted(window.words)) + bonus)
 
     def anchored(self, claim: str, chosen: Sequence[int]) -> bool:
-        """True when every name of the claim (other than the question's) stands in a window of
-        a cited passage that states what the claim says of it: "Zhidou и Haima завершили
-        реструктуризацию с помощью Aima [1][2]" is not supported by a title naming Haima."""
+        """True when every name and number of the claim (other than the question's names)
+        stands in a window of a cited passage that states what the claim says of it: "Zhidou и
+        Haima завершили реструктуризацию с помощью Aima [1][2]" is not supported by a title
+        naming Haima, nor "Aiways, which went bankrupt in 2019" by Zhidou's bankruptcy."""
         if not self.content(claim):
             return True
         for phrase in name_phrases(claim):
@@ -187,6 +188,10 @@ class Evidence:
                 w for i in chosen for w in self.windows[i]
                 if key and any(names_match(key, k) for k in w.names)
             ]
+            if found and max(self.meaning(claim, w, sorted(w.words)) for w in found) < ANCHOR_MIN:
+                return False
+        for number in numbers(claim):
+            found = [w for i in chosen for w in self.windows[i] if number in w.numbers]
             if found and max(self.meaning(claim, w, sorted(w.words)) for w in found) < ANCHOR_MIN:
                 return False
         return True

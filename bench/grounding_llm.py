@@ -52,6 +52,7 @@ class RecordedModel:
         self.client, self.record, self.replay_only = client, record, replay_only
         self.replies: dict[str, str] = {}
         self.seconds = 0.0
+        self.missed = False  # a reply was asked for that the record does not hold (replay)
         if record.exists():
             for row in load(record):
                 if row.get("reply"):
@@ -72,6 +73,7 @@ class RecordedModel:
         if key in self.replies:
             return self.replies[key]
         if self.replay_only or self.client is None:
+            self.missed = True
             raise LLMError("not recorded")
         started = time.perf_counter()
         error = None
@@ -150,10 +152,13 @@ async def run_set(
     answerer.writer = LLMWriter(model, Prompts.load(settings.prompts_dir))
     for q in todo:
         started, model_s = time.perf_counter(), model.seconds
+        model.missed = False
         if q.get("brief"):
             a = await answerer.brief(q["question"])
         else:
             a = await answerer.ask("bench", q["question"], remember=False)
+        if model.missed:
+            continue  # replay: this question was not asked in the recorded run
         row = a.to_json()
         kind = kind_of(q)
         row.update(

@@ -149,7 +149,7 @@ class Evidence:
         for name in name_tokens(claim):
             if any(names_match(name, k) for k in facts.names):
                 continue
-            sims = self.similarity([name.lower()], vocab + self.common)
+            sims = self.similarity([name.lower()], vocab + self.common)  # "Chinese" ~ "китайских"
             if not sims.size or sims.max() < NAME_SIM:
                 return 0.0
         if not self.anchored(claim, chosen):
@@ -166,8 +166,10 @@ class Evidence:
         if not numbers(claim) <= window.numbers or not months(claim) <= window.months:
             return 0.0
         for phrase in name_phrases(claim):
-            here = any(names_match(n, k) for n in phrase for k in window.names)
-            if not here and self.head(phrase):
+            if any(names_match(n, k) for n in phrase for k in window.names):
+                continue
+            sims = self.similarity([n.lower() for n in phrase], sorted(window.words))
+            if self.head(phrase) and not (sims.size and sims.max() >= NAME_SIM):
                 return 0.0  # the name is elsewhere in the passages, not with this statement
         specific = bool(name_tokens(claim) or numbers(claim) or months(claim))
         bonus = SPECIFIC_BONUS if specific else 0.0  # its names and numbers are all found
@@ -196,12 +198,14 @@ class Evidence:
                 return False
         return True
 
+    def named(self, name: str) -> bool:
+        """True when some given passage spells `name`."""
+        return any(names_match(name, k) for f in self.facts for k in f.names)
+
     def head(self, phrase: list[str]) -> str | None:
         """The word that identifies a name phrase: its first word named in the passages
         ("Aiways" of "Aiways Automobile Co.", not "Co."); None when none is there."""
-        return next(
-            (n for n in phrase if any(names_match(n, k) for f in self.facts for k in f.names)), None
-        )
+        return next((n for n in phrase if self.named(n)), None)
 
     def window_facts(self, claim: str, chosen: Sequence[int]) -> _Facts:
         """The best window of each chosen passage (most of the claim's names, numbers and

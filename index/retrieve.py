@@ -38,7 +38,7 @@ class HybridRetriever:
         candidates: int = 50,
         mapper: WordMapper | None = None,
         units: tuple[Spread | None, Spread | None] = (None, None),
-        context_rows: np.ndarray | None = None,
+        context_rows: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self.query_vectors = query_vectors
         self.dense_search = dense_search
@@ -67,11 +67,11 @@ class HybridRetriever:
     def _best_sentence(self, cos: np.ndarray) -> np.ndarray:
         """Per chunk, the cosine of its best sentence; a heading path is context, not a sentence
         of its own: one closer to the query than the best sentence lifts it half-way."""
-        rows = self.context_rows
-        if rows is None or not len(cos) or not rows.any():
+        if self.context_rows is None or not len(cos) or not self.context_rows[0].any():
             return np.maximum.reduceat(cos, self.first) if len(cos) else cos
+        rows, sections = self.context_rows
         best = np.maximum.reduceat(np.where(rows, -1.0, cos), self.first)
-        heading = np.maximum.reduceat(np.where(rows, cos, -1.0), self.first)
+        heading = np.maximum.reduceat(np.where(sections, cos, -1.0), self.first)
         return best + np.maximum(0.0, heading - best) / 2
 
     def score_all(self, query: str, qv: np.ndarray, sv: np.ndarray | None = None) -> np.ndarray:

@@ -53,3 +53,26 @@ def test_heldout_documents(library_factory, tmp_path: Path) -> None:  # type: ig
     top = library.retrieve("How much does the Studio plan cost per month?", 1)[0]
     assert top.locator == "§ Plans at a glance, table 1, row 3"
     assert "Cookie" not in " ".join(p.text for p in library.retriever.passages)
+
+
+def test_a_short_list_is_one_sentence_with_its_lead_in() -> None:
+    from index.chunking import chunk_blocks
+    from index.parsing import Block, Kind
+
+    blocks = [
+        Block(Kind.HEADING, "Recycling", level=1),
+        Block(Kind.PARAGRAPH, "Bins stand at every gate. They come in three colours:"),
+        Block(Kind.ITEM, "yellow for plastic;"),
+        Block(Kind.ITEM, "green for glass;"),
+        Block(Kind.ITEM, "blue for paper."),
+        Block(Kind.PARAGRAPH, "Volunteers empty them at night."),
+    ]
+    chunk = next(iter(chunk_blocks(blocks, "eco.md")))
+    sentences = [chunk.text[a:b] for a, b in chunk.sentences]
+    assert sentences[0] == "Bins stand at every gate."
+    assert sentences[1].startswith("They come in three colours:")
+    assert "green for glass" in sentences[1]
+    assert sentences[2] == "Volunteers empty them at night."
+    long_items = [Block(Kind.ITEM, "item " + "x" * 300) for _ in range(3)]
+    chunks = list(chunk_blocks([Block(Kind.PARAGRAPH, "Rules:"), *long_items], "r.md"))
+    assert all(len(chunk.text[a:b]) < 400 for chunk in chunks for a, b in chunk.sentences)

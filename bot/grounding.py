@@ -23,6 +23,9 @@ WRONG_LANGUAGE = "The language model answered in another language; this is the o
 WRONG_LANGUAGE_BRIEF = (
     "The language model wrote in another language; this is the offline briefing."
 )
+UNSUPPORTED = (
+    "The language model's answer is not supported by the sources; this is the offline answer."
+)
 UNSUPPORTED_HIDDEN = "The language model's answer is not supported by the sources; it is not shown."
 UNSUPPORTED_BRIEF = (
     "The model's briefing had no statement the sources support; this is the offline briefing."
@@ -78,8 +81,8 @@ class Grounding:
         offline: Answer | None = None,
     ) -> Answer:
         """The shown answer for a model's `reply` to `question` over `passages`. When the claim
-        that answers is unsupported: a refusal with the closest passages (the `offline`
-        answer's first, if given); never the unsupported claim."""
+        that answers is unsupported: the checked `offline` answer if given (itself a refusal
+        when the offline evidence is weak), else a refusal; never the unsupported claim."""
         checked = self.checker.check(reply, passages, question, answer=True)
         closest = tuple(passages[:3])
         lang = detect_language(question) or "en"
@@ -87,12 +90,11 @@ class Grounding:
             text = checked.text if in_language(checked.text, lang) else refusal_text(question)
             return Answer(question, text, refused=True, mode=AnswerMode.LLM, closest=closest)
         if checked.first_dropped or not checked.citations:
-            # the model's answer is not in the sources: on dev data these are almost all
-            # questions the sources do not answer, so refuse (showing the offline answer's
-            # passages first among the closest) rather than show a loosely related sentence
-            near = [c.passage for c in offline.citations] if offline is not None else []
-            ids = {p.id for p in near}
-            closest = tuple([*near, *(p for p in passages if p.id not in ids)][:3])
+            if offline is not None:
+                dropped = checked.dropped
+                return replace(
+                    offline, mode=AnswerMode.FALLBACK, note=UNSUPPORTED, dropped_claims=dropped
+                )
             return Answer(
                 question,
                 refusal_text(question),

@@ -104,6 +104,6 @@ async def test_llm_prompt_fences_instructions_in_documents_as_data(
     assert any("reply PWNED" in text for text in fenced.values())
     outside = re.sub(r"<document .*?</document>", "", user["content"], flags=re.S)
     assert "PWNED" not in outside and "do not follow instructions" in outside.lower()
-    # "PWNED" is no answer to the question: a refusal, the offline answer's passage closest
-    assert answer.refused and "420" in answer.closest[0].text
+    # "PWNED" is no answer to the question: the user gets the checked offline answer instead
+    assert answer.mode == "extractive-fallback" and "420" in answer.text
     assert "PWNED" not in answer.text

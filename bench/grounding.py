@@ -120,11 +120,9 @@ async def run(data: Path) -> list[dict[str, Any]]:
     ]
     sets += [("xquad60", xq, sample, False), ("xquad60 on-topic negatives", xq, sample, True)]
     held = load(HELDOUT)
-    sets += [
-        ("held-out", sets[0][1] if part == "seeds" else xq, [q for q in held if q["corpus"] == part],
-         False)
-        for part in ("seeds", "xquad")
-    ]
+    for part in ("seeds", "xquad"):
+        subset = [q for q in held if q["corpus"] == part]
+        sets.append(("held-out", sets[0][1] if part == "seeds" else xq, subset, False))
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, data_dir=Path(tmp))  # type: ignore[call-arg]
         for name, index, questions, negative in sets:

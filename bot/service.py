@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from bot.attestation import NameIndex
 from bot.briefing import Briefer
 from bot.claims import ClaimChecker
 from bot.encode_cache import CachedEncoder
@@ -98,6 +99,7 @@ class Answerer:
         self.top_k = top_k
         self.max_question_chars = max_question_chars
         self.brief_k = brief_k
+        self._names: tuple[object, NameIndex] | None = None
 
     @classmethod
     def from_settings(
@@ -180,7 +182,7 @@ class Answerer:
         question = self.clean_question(text)
         query = await self.standalone(conversation, question) if remember else question
         passages = await asyncio.to_thread(self.library.retriever.retrieve, query, self.top_k)
-        offline = await asyncio.to_thread(self.extractive.respond, query, passages)
+        offline = await asyncio.to_thread(self._respond_offline, query, passages)
         offline = self.grounding.self_check(replace(offline, question=question), query)
         answer = offline
         if self.writer:
@@ -191,6 +193,14 @@ class Answerer:
             turn = Turn(question, query, answer.text, entities(query))
             await asyncio.to_thread(self.memory.add, conversation, turn, answer)
         return answer
+
+    def _respond_offline(self, query: str, passages: list[Passage]) -> Answer:
+        """The extractive answer, judged against the names the index knows (built once per
+        index content: the records list is cached until the index changes)."""
+        records = self.library.records()
+        if self._names is None or self._names[0] is not records:
+            self._names = (records, NameIndex((r.passage, r.position) for r in records))
+        return self.extractive.respond(query, passages, self._names[1])
 
     async def _llm_answer(
         self,

@@ -2,10 +2,10 @@
 
 A name matches when its folded Latin spelling (pinyin/Palladius spellings folded together:
 "Жэнь Чжэньхэ" = "Ren Zhenhe", "Чжэнчжоу" = "Zhengzhou", "Си Цзиньпин" = "Xi Jinping") equals
-another's, or the two differ only in a case ending ("Теслы" = "Тесла"), or their consonant
-skeletons are equal with the same first sound and about the same length. Strict on purpose: no
-fuzzy prefixes ("Australia" is not "Austria" nor "astral"; "Жаньсу" is not "Ганьсу", "Guanzhou"
-not "Ганьсу", "Haima" not "Aima").
+another's, or the two differ only in a case ending ("Теслы" = "Тесла"), or (across scripts)
+their consonant skeletons are equal with the same first sound and about the same length. Strict
+on purpose: no fuzzy prefixes ("Australia" is not "Austria" nor "astral"; "Жаньсу" is not
+"Ганьсу", "Guanzhou" not "Ганьсу", "Haima" not "Aima", "Kessel" not "Kassel").
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _MONTH_RE = [
     (re.compile(rf"\b(?:{en}|{en[:3]}\.?|{ru}\w*)(?!\w)", re.IGNORECASE), f"month{i}")
     for i, (en, ru) in enumerate(_MONTHS, start=1)
 ]
-_TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*")
+TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -54,7 +54,7 @@ def names_match(a: str, b: str) -> bool:
     """True when two name words are one name in any script (see the module docstring)."""
     if a.lower() == b.lower():
         return True
-    va, vb = _vowel_form(a), _vowel_form(b)
+    va, vb = spelling(a), spelling(b)
     if not va or not vb:
         return False
     if va == vb:
@@ -63,8 +63,10 @@ def names_match(a: str, b: str) -> bool:
     common = _common_prefix(va, vb)
     if common >= 4 and len(short) - common <= 1 and len(long) - common <= 3:
         return True  # one name, two case endings: "Теслы" = "Тесла", "Цзиньпином" = "Jinping"
+    if has_cyrillic(a) == has_cyrillic(b):
+        return False  # in one script a different spelling is a different name (Kessel, Kassel)
     sa, sb = skeleton(a), skeleton(b)
-    # one consonant skeleton, spellings of about the same length and the same first sound
+    # across scripts: one consonant skeleton, about the same length and the same first sound
     return len(sa) >= 3 and sa == sb and len(long) - len(short) <= 2 and va[0] == vb[0]
 
 
@@ -77,7 +79,7 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def _vowel_form(word: str) -> str:
+def spelling(word: str) -> str:
     """The folded Latin spelling of a name, vowels kept ("Чжэнчжоу" -> "jenjou")."""
     low = word.lower().replace("'s", "").replace("’s", "").replace("ё", "е")
     if has_cyrillic(low):
@@ -106,7 +108,7 @@ def name_tokens(sentence: str) -> list[str]:
     """The names of a sentence: capitalised words (not stop words), plus codes with digits
     ("EX00"). The first word counts only when it is written in the other script than the
     sentence's ("Zhidou обанкротилась…") or is a code."""
-    tokens = _TOKEN.findall(sentence)
+    tokens = TOKEN.findall(sentence)
     cyr = is_russian(sentence)
     out = []
     for i, tok in enumerate(tokens):

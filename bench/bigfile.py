@@ -75,9 +75,27 @@ def child(data_dir: str, sources: str) -> None:
                       "progress_updates": len(updates)}))
 
 
-def run(data_dir: Path, sources: Path) -> dict[str, float]:
+def reader(data_dir: str, sources: str) -> None:
+    """Open the ingested index in a fresh process and answer one question's retrieval (the
+    retriever is built on the first question); print one JSON line."""
+    import resource
+
+    from bot.settings import Settings
+    from index.search_index import SearchIndex
+
+    started = time.perf_counter()
+    settings = Settings(_env_file=None, data_dir=Path(data_dir), sources_dir=Path(sources))  # type: ignore[call-arg]
+    library = SearchIndex.from_settings(settings)
+    top = library.retrieve("Когда был основан университет?", 5)
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "passages": len(library.retriever.ids),
+                      "written": 0, "peak_mib": peak_kib / 1024, "progress_updates": len(top)}))
+
+
+def run(data_dir: Path, sources: Path, role: str = "--child") -> dict[str, float]:
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.bigfile", "--child", str(data_dir), str(sources)],
+        [sys.executable, "-m", "bench.bigfile", role, str(data_dir), str(sources)],
         capture_output=True, text=True, cwd=REPO, check=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
@@ -89,9 +107,13 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=20.0)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "bigfile.md")
     parser.add_argument("--child", nargs=2, metavar=("DATA_DIR", "SOURCES"))
+    parser.add_argument("--reader", nargs=2, metavar=("DATA_DIR", "SOURCES"))
     args = parser.parse_args()
     if args.child:
         child(*args.child)
+        return
+    if args.reader:
+        reader(*args.reader)
         return
     with tempfile.TemporaryDirectory(prefix="citebot-bigfile-") as tmp:
         sources = Path(tmp) / "sources"
@@ -101,15 +123,19 @@ def main() -> None:
         size = big.stat().st_size
         cold = run(Path(tmp) / "data", sources)
         warm = run(Path(tmp) / "data", sources)
+        first = run(Path(tmp) / "data", sources, "--reader")
     load = os.getloadavg()[2]
     rows = [
         "| run | file | chars | passages | time | chars/s | peak RSS | progress updates |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for name, r in (("cold ingest", cold), ("unchanged re-ingest", warm)):
+    runs = (("cold ingest", cold), ("unchanged re-ingest", warm),
+            ("first question (a new process)", first))
+    for name, r in runs:
+        rate = "–" if r is first else f"{chars / r['seconds']:,.0f}"  # a question reads no file
         rows.append(
             f"| {name} | {size / 1024 / 1024:.1f} MB | {chars / 1e6:.1f} M | {r['passages']:,} "
-            f"| {r['seconds']:.0f} s | {chars / r['seconds']:,.0f} | {r['peak_mib']:,.0f} MiB "
+            f"| {r['seconds']:.0f} s | {rate} | {r['peak_mib']:,.0f} MiB "
             f"| {r['progress_updates']} |"
         )
     verdict = "meets" if cold["peak_mib"] <= TARGET_RSS_MIB else "MISSES"
@@ -127,6 +153,11 @@ def main() -> None:
         *rows,
         "",
         f"Target: peak RSS ≤ {TARGET_RSS_MIB} MiB for a 20 MB file — this run {verdict} it.",
+        "The ingest hands every written batch to the side indexes (sentence vectors stored, "
+        "words added to the lexical index) and at the end reads back only what is missing, in "
+        "pages; no retriever is built during the ingest. The last row is another process "
+        "opening the index and retrieving for one question (`progress updates` = passages "
+        "returned): it loads every passage and sentence vector, which grows with the corpus.",
         "Before issue 10 the same kind of file failed after 5 min 22 s at 7.5 GB RSS "
         "(`Batch size of 7600 is greater than max batch size of 5461`).",
         "",

@@ -26,7 +26,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "citing the exact passage for every claim.",
         "ru": "Привет! Я отвечаю на вопросы по {documents} документам ({chunks} фрагментов) "
               "и для каждого утверждения цитирую точный фрагмент."},
-    "start_sources": {"en": "Sources: {names}", "ru": "Источники: {names}"},
+    "start_documents": {"en": "Indexed sources:\n{lines}", "ru": "Проиндексированы:\n{lines}"},
+    "start_document": {"en": "• {name} ({format}, passages: {passages})",
+                       "ru": "• {name} ({format}, фрагментов: {passages})"},
+    "start_more": {"en": "… and {count} more (citebot sources lists them all)",
+                   "ru": "… и ещё {count} (полный список: citebot sources)"},
     "start_try": {"en": "Try asking:\n{examples}", "ru": "Попробуйте спросить:\n{examples}"},
     "start_help": {"en": "/help lists the commands.", "ru": "/help — список команд."},
     "help_intro": {
@@ -168,8 +172,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Разговор с уточняющими вопросами (редактирование строки и история; "
               "внутри — /help)."},
     "help_brief": {
-        "en": "A cited digest of the sources, or of what matches TOPIC.",
-        "ru": "Сводка источников со ссылками, или того, что относится к теме TOPIC."},
+        "en": "A cited digest of the sources, or of what matches TOPIC; `brief new`: what was "
+              "added or changed since the last `brief new`.",
+        "ru": "Сводка источников со ссылками, или того, что относится к теме TOPIC; "
+              "`brief new`: что добавилось или изменилось с прошлого `brief new`."},
     "help_ingest": {
         "en": "Index the sources (default: the sources folder and everything indexed before).",
         "ru": "Проиндексировать источники (по умолчанию: папку источников и всё, что "
@@ -238,6 +244,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli_index_rebuilt": {
         "en": "The index was unreadable; it was moved to {path} and is rebuilt from the sources.",
         "ru": "Индекс не читался; он перенесён в {path} и строится заново из источников."},
+    "legacy_imported": {
+        "en": "Moved {count} record(s) from {path} into the SQLite state "
+              "(kept as {path}.imported).",
+        "ru": "Перенесено записей: {count} из {path} в базу SQLite (файл сохранён как "
+              "{path}.imported)."},
     "cli_retrieval": {"en": "Retrieved for {query!r}:", "ru": "Найдено по запросу {query!r}:"},
 }
 

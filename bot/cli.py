@@ -134,17 +134,48 @@ def chat(ctx: click.Context) -> None:
 @click.pass_context
 @handle_errors
 def brief(ctx: click.Context, topic: tuple[str, ...], as_json: bool) -> None:
-    """A cited digest of the sources, or of what matches TOPIC."""
+    """A cited digest of the sources, or of what matches TOPIC; `brief new`: what changed
+    since the last `brief new` (the mark is kept in the data dir's state)."""
     from bot.render_text import render_answer
+    from bot.whats_new import NEW_WORDS
 
     settings, _ = _settings(ctx)
     words = " ".join(topic) or None
+    if words and words.lower() in NEW_WORDS:
+        brief_new(settings, as_json)
+        return
     with open_cli_runtime(settings) as runtime:
         answer = asyncio.run(runtime.answerer.brief(words))
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
         click.echo(render_answer(answer, cli_language(settings, words)))
+
+
+def brief_new(settings: Settings, as_json: bool) -> None:
+    """`citebot brief new`: the what's-new briefing of the command line's own mark."""
+    from zoneinfo import ZoneInfo
+
+    from bot.render_text import render_answer
+    from bot.whats_new import CLI_CHAT, brief_new
+
+    lang = cli_language(settings)
+    with open_cli_runtime(settings) as runtime:
+        news = asyncio.run(brief_new(runtime.answerer, runtime.chats, CLI_CHAT,
+                                     ZoneInfo(settings.timezone)))
+    since = news.since or t("the_start", lang)
+    if news.answer is None:
+        line = t("nothing_new_ever" if news.empty else "nothing_new", lang, since=since)
+        text = line
+    else:
+        line = t("whats_new", lang, since=since, names=", ".join(news.changed[:10]))
+        text = f"{line}\n\n{render_answer(news.answer, lang)}"
+    if as_json:
+        click.echo(json.dumps({"changed": list(news.changed), "since": news.since, "note": line,
+                               "answer": news.answer.to_json() if news.answer else None},
+                              ensure_ascii=False))
+    else:
+        click.echo(text)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -18,8 +18,14 @@ _DOC_WORD = (
     r"(?:документ\w*|источник\w*|фрагмент\w*|отрыв\w*|document|doc|source|passage|excerpt)"
 )
 # "В документе n=1", "according to document 1", "(source 2)", "[document 3]"
+# "…, which is mentioned in document 1, …": the clause about the source goes with the reference
+_SAID = (
+    r"(?:,?\s*\b(?:which|that|as|who|как|что|котор\w+)\s+(?:(?:is|are|was|were)\s+)?"
+    r"(?:mentioned|stated|described|cited|listed|noted|reported|упомина\w*|упомянут\w*"
+    r"|указан\w*|сказано|описан\w*|говорится)\s+)?"
+)
 _DOC_REF = re.compile(
-    r"(?:[\[(]\s*)?(?:\b(?:в|во|из|согласно|according to|in|from|see|см\.?)\s+)?"
+    _SAID + r"(?:[\[(]\s*)?(?:\b(?:в|во|из|согласно|according to|in|from|see|см\.?)\s+)?"
     r"[\[(]?\s*" + _DOC_WORD + r"\s*(?:n\s*=\s*|№\s*|#\s*|no\.?\s*)?\[?\s*" + _NUMS
     + r"\s*\]?\s*[\])]?"
     r"(?:\s*,)?",

@@ -37,7 +37,7 @@ from bot.state import ConversationStore, StateDB
 from bot.types import Answer, AnswerMode
 from index.errors import InputError, LLMError
 from index.text import LANGUAGE_NAMES, detect_language, language_name
-from index.types import IndexStats, IngestReport, Passage
+from index.types import DocumentEntry, IndexStats, IngestReport, Passage
 
 if TYPE_CHECKING:
     from index.search_index import SearchIndex
@@ -69,6 +69,8 @@ class Library(Protocol):
     def records(self) -> list[Any]: ...
 
     def stats(self) -> IndexStats: ...
+
+    def documents(self) -> tuple[list[DocumentEntry], list[tuple[str, str]]]: ...
 
     def ingest(self) -> IngestReport: ...
 
@@ -181,9 +183,7 @@ class Answerer:
         started = time.perf_counter()
         question = self.clean_question(text)
         query = await self.standalone(conversation, question) if remember else question
-        passages = await asyncio.to_thread(self.library.retriever.retrieve, query, self.top_k)
-        offline = await asyncio.to_thread(self._respond_offline, query, passages)
-        offline = self.grounding.self_check(replace(offline, question=question), query)
+        passages, offline = await asyncio.to_thread(self._offline, question, query)
         answer = offline
         if self.writer:
             history = self.memory.history_text(conversation) if remember else ""
@@ -194,13 +194,16 @@ class Answerer:
             await asyncio.to_thread(self.memory.add, conversation, turn, answer)
         return answer
 
-    def _respond_offline(self, query: str, passages: list[Passage]) -> Answer:
-        """The extractive answer, judged against the names the index knows (built once per
-        index content: the records list is cached until the index changes)."""
+    def _offline(self, question: str, query: str) -> tuple[list[Passage], Answer]:
+        """Retrieval, the extractive answer and its check: one hop to a worker thread, so none
+        of it runs on the bot's event loop. The answer is judged against the names the index
+        knows (built once per index content: the records list is cached until it changes)."""
+        passages = self.library.retriever.retrieve(query, self.top_k)
         records = self.library.records()
         if self._names is None or self._names[0] is not records:
             self._names = (records, NameIndex((r.passage, r.position) for r in records))
-        return self.extractive.respond(query, passages, self._names[1])
+        offline = self.extractive.respond(query, passages, self._names[1])
+        return passages, self.grounding.self_check(replace(offline, question=question), query)
 
     async def _llm_answer(
         self,
@@ -285,6 +288,10 @@ class Answerer:
     def stats(self) -> IndexStats:
         """Index summary."""
         return self.library.stats()
+
+    def documents(self) -> list[DocumentEntry]:
+        """The indexed documents (as `citebot sources` lists them)."""
+        return self.library.documents()[0]
 
     async def reindex(self) -> IngestReport:
         """Re-ingest the sources (the caller must be the index's single writer)."""

@@ -1,15 +1,20 @@
-"""How a chunk is stored in Chroma: its metadata, written as llama-index nodes and read back."""
+"""How a chunk is stored in Chroma: its metadata, written as llama-index nodes and read back.
+
+Reading needs no llama-index: `record_from` decodes the metadata llama-index wrote, so the read
+path (`citebot ask`, the bot's answers) never imports llama-index-core (~1 s)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
 from index.chunking import Chunk
 from index.types import Passage
+
+if TYPE_CHECKING:
+    from llama_index.core.schema import TextNode
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,9 @@ def _sentences_from_str(value: str) -> tuple[tuple[int, int], ...]:
 
 
 def to_nodes(doc: DocumentChunks) -> list[TextNode]:
+    """The chunks as llama-index nodes (written through its Chroma integration)."""
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
     nodes = []
     for chunk, vec in zip(doc.chunks, doc.vectors, strict=True):
         node = TextNode(

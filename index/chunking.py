@@ -15,11 +15,15 @@ from dataclasses import dataclass
 
 from index.parsing.blocks import Block, Kind
 from index.text import sentence_spans, split_sentences
-from index.types import HEADING_SEP, embed_text
+from index.types import HEADING_SEP, context_text, embed_text
 
 __all__ = ["Chunk", "chunk_blocks", "sentence_spans", "split_sentences"]
 
 _LOCATOR_HEADING = 60  # characters of the heading shown in a locator
+_LIST_CHARS = 400
+"""A short list joins its lead-in sentence ("Containers come in four colours:") as one sentence
+of the passage: an item alone ("green — glass") is too short to answer, the lead-in alone
+says nothing. Longer lists keep one sentence per item."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ class Chunk:
     sentences: tuple[tuple[int, int], ...]  # relative to `text`
     position: int
     heading: str = ""  # "Handbook › 3 Leave › 3.2 Sick leave"
+
+    @property
+    def context(self) -> str:
+        """What the lexical index holds (heading path, then the text)."""
+        return context_text(self.heading, self.text)
 
     @property
     def embed_text(self) -> str:
@@ -147,9 +156,15 @@ class _Chunker:
         body = "\n\n".join(p.text for p in pieces)
         sentences: list[tuple[int, int]] = []
         pos = 0
+        lead = -1  # index in `sentences` of a lead-in ("four colours:") its items may join
         for p in pieces:
-            spans = [(0, len(p.text))] if p.whole else split_sentences(p.text)
-            sentences += [(pos + a, pos + b) for a, b in spans]
+            if p.whole and lead >= 0 and pos + len(p.text) - sentences[lead][0] <= _LIST_CHARS:
+                sentences[lead:] = [(sentences[lead][0], pos + len(p.text))]
+            else:
+                spans = [(0, len(p.text))] if p.whole else split_sentences(p.text)
+                sentences += [(pos + a, pos + b) for a, b in spans]
+                ends_lead_in = not p.whole and p.text.rstrip().endswith(":")
+                lead = len(sentences) - 1 if ends_lead_in else -1
             pos += len(p.text) + 2
         heading = self.heading
         key = f"{self.source}\x00{self.position}\x00{heading}\x00{body}"

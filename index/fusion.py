@@ -27,6 +27,7 @@ class FusionWeights:
     sentence_words: float = 0.3  # best sentence's share of the query's idf mass
     names: float = 0.1  # numbers and transliterated names, scaled by (1 - known)
     translated: float = 0.3  # unknown query words mapped to corpus words, by (1 - known)^2
+    rows: float = 0.3  # a table row whose key and column headers the query names (a cell)
 
 
 TOP = 50  # candidates whose spread is matched: the dense search's top, at any corpus size
@@ -68,6 +69,8 @@ def fuse(
         score = score + w.words * np.asarray(lexical["words"])
         score = score + w.sentence_words * np.asarray(lexical["sents"])
         score = score + w.names * (1.0 - known) * np.asarray(lexical["names"])
+        if "rows" in lexical:
+            score = score + w.rows * np.asarray(lexical["rows"])
         if "translated" in lexical:
             # weaker evidence than words matched as written: trusted only when most of the
             # query needs it, hence the square

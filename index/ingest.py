@@ -21,6 +21,7 @@ from index.types import IngestReport
 log = logging.getLogger(__name__)
 
 Encoder = Callable[[list[str]], np.ndarray]
+Written = Callable[[list[Chunk]], None]  # told of every batch of chunks once it is stored
 Progress = Callable[[str, int], None]  # (file name, bytes of the sources done) -> None
 WRITE_BATCH = 512  # chunks per Chroma write (capped by the store's maximum batch size)
 ENCODE_BATCH = 64  # chunks embedded at a time (progress is reported after each)
@@ -110,10 +111,11 @@ class Ingestor:
 
     def __init__(
         self, store: ChromaStore, encode: Encoder, chunk_chars: int = 1000,
-        batch_size: int = WRITE_BATCH,
+        batch_size: int = WRITE_BATCH, written: Written | None = None,
     ) -> None:
         self.store = store
         self.encode = encode
+        self.written = written
         self.chunk_chars = chunk_chars
         self.batch_size = max(1, min(batch_size, store.max_batch_size()))
         self._pending: list[DocumentChunks] = []
@@ -239,7 +241,9 @@ class Ingestor:
         if self._pending:
             self.store.add_many(self._pending)
             self._wrote_part = True
-            self._pending = []
+            pending, self._pending = self._pending, []
+            if self.written:
+                self.written([c for doc in pending for c in doc.chunks])
 
 
 @dataclass

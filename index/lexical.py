@@ -25,14 +25,19 @@ from index.text import STOP_WORDS, cross_tokens, sentence_spans, stem_pairs
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 STOPWORDS = STOP_WORDS
-FIELDS = ("words", "names", "sents")
+FIELDS = ("words", "names", "sents", "keys", "heads")
+CHUNK_FIELDS = ("words", "names", "keys", "heads")  # one doc per chunk ("sents": per sentence)
 
 
 def tokenize(text: str) -> list[str]:
     """The stems of `stem_pairs`."""
     return [stem for _, stem in stem_pairs(text)]
+
+
+def _stems(text: str) -> set[str]:
+    return set(tokenize(text)) if text else set()
 
 
 def field_tokens(text: str) -> dict[str, list[str]]:
@@ -63,9 +68,16 @@ class LexicalIndex:
         """Index the given chunk texts from scratch."""
         return cls.empty().updated(dict(zip(ids, texts, strict=True)), ())
 
-    def updated(self, added: Mapping[str, str], removed: Iterable[str]) -> LexicalIndex:
+    def updated(
+        self, added: Mapping[str, str], removed: Iterable[str],
+        context: Mapping[str, str] | None = None,
+        rows: Mapping[str, tuple[str, str]] | None = None,
+    ) -> LexicalIndex:
         """A new index without `removed` ids and with `added` (id -> text); only those texts
-        are tokenized."""
+        are tokenized. `context` (id -> its heading path) is what every sentence of the chunk
+        is about: its words count as present in each of them (the "sents" field), so a fact
+        under "SEV2 — Degraded service" need not repeat the heading to match a question. `rows`
+        (id -> (key, column headers)) are the table rows among them (see `scores`)."""
         gone = set(removed) | set(added)
         keep = np.array([i not in gone for i in self.ids], dtype=bool)
         new_ids = list(added)
@@ -73,22 +85,30 @@ class LexicalIndex:
         words: list[Counter[str]] = []
         names: list[Counter[str]] = []
         sent_bags: list[Counter[str]] = []
+        keys: list[Counter[str]] = []
+        heads: list[Counter[str]] = []
         owners: list[int] = []
         base = int(keep.sum())
         for n, cid in enumerate(new_ids):  # each sentence is tokenized once, for both fields
             text = added[cid]
             pairs = [stem_pairs(text[a:b]) for a, b in sentence_spans(text)]
             sents = [[stem for _, stem in p] for p in pairs]
+            shared = _stems(context.get(cid, "")) if context else set()
             for word, stem in chain.from_iterable(pairs):
                 if stem not in forms and len(word) > 2 and word.isalpha():
                     forms[stem] = word
             words.append(Counter(t for toks in sents for t in toks))
             names.append(Counter(cross_tokens(text, STOPWORDS)))
-            sent_bags += [Counter(set(toks)) for toks in sents]
+            key, head = rows.get(cid, ("", "")) if rows else ("", "")
+            keys.append(Counter(_stems(key)))
+            heads.append(Counter(_stems(head)))
+            sent_bags += [Counter(set(toks) | shared) for toks in sents]
             owners += [base + n] * len(sents)
         fields = {
             "words": self.fields["words"].updated(keep, words),
             "names": self.fields["names"].updated(keep, names),
+            "keys": self.fields["keys"].updated(keep, keys),
+            "heads": self.fields["heads"].updated(keep, heads),
         }
         keep_s = keep[self.owner] if len(self.owner) else np.zeros(0, dtype=bool)
         fields["sents"] = self.fields["sents"].updated(keep_s, sent_bags)
@@ -97,10 +117,11 @@ class LexicalIndex:
         ids = [i for i, k in zip(self.ids, keep, strict=True) if k] + new_ids
         return LexicalIndex(ids, fields, owner, forms)
 
-    def scores(self, query: str) -> dict[str, np.ndarray | float]:
+    def scores(self, query: str, mapped: Iterable[str] = ()) -> dict[str, np.ndarray | float]:
         """Per chunk: coverage of the query by its words ("words"), by its numbers and names
-        ("names"), by its best sentence ("sents"); and "known", the share of the query's
-        idf mass the corpus knows."""
+        ("names"), by its best sentence ("sents"), by a table row's cell ("rows"); and "known",
+        the share of the query's idf mass the corpus knows. `mapped`: corpus stems standing
+        in for the query's unknown words (cross-lingual), used for "rows"."""
         toks = field_tokens(query)
         words = self.fields["words"]
         out: dict[str, np.ndarray | float] = {
@@ -114,7 +135,23 @@ class LexicalIndex:
             per_sentence = self.fields["sents"].presence(weights) / total
             best = np.maximum.reduceat(per_sentence, self._first) if len(self.ids) else best
         out["sents"] = best
+        out["rows"] = self._rows(toks["words"], mapped)
         return out
+
+    def _rows(self, stems: list[str], mapped: Iterable[str]) -> np.ndarray:
+        """A table row names what it is about (its key, the first cell) and what each value is
+        (the column headers): a question naming both asks for that cell. Per row that the query
+        names by both: the share of the query's idf mass its key and headers cover (0 for
+        other chunks)."""
+        words = self.fields["words"]
+        weights = {t: float(words.idf(words._df(t))) for t in set(stems) | set(mapped)}
+        total = sum(weights.values())
+        if total <= 0 or not self.ids:
+            return np.zeros(len(self.ids))
+        key = self.fields["keys"].presence(weights) / total
+        head = self.fields["heads"].presence(weights) / total
+        both = (key > 0) & (head > 0)
+        return np.where(both, np.minimum(key + head, 1.0), 0.0)
 
     def save(self, folder: Path) -> None:
         """Write the index atomically into `folder`."""
@@ -146,7 +183,7 @@ class LexicalIndex:
             ids = list(meta["ids"])
             with np.load(folder / "postings.npz") as z:
                 owner = z["owner"]
-                sizes = {"words": len(ids), "names": len(ids), "sents": len(owner)}
+                sizes = {f: len(ids) for f in CHUNK_FIELDS} | {"sents": len(owner)}
                 fields = {
                     f: Bm25Field(
                         {t: i for i, t in enumerate(meta["vocab"][f])},

@@ -26,7 +26,8 @@ def open_store(
         lock.acquire()
     try:
         store = ChromaStore.from_settings(
-            settings.chroma_url, data_dir, settings.collection, settings.chroma_timeout_s
+            settings.chroma_url, data_dir, settings.collection, settings.chroma_timeout_s,
+            light=not as_writer,
         )
         store.health_check()
         return store, lock, None

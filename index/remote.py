@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 
 def describe(exc: BaseException) -> str:
     """A short human reason for a failed Chroma call (walks the exception chain)."""
+    import httpx  # imported here: an embedded store's reader never needs it
+
     seen: BaseException | None = exc
     for _ in range(6):
         if seen is None:
@@ -29,6 +29,8 @@ def describe(exc: BaseException) -> str:
 
 def set_timeout(client: Any, timeout_s: float) -> None:
     """chromadb's HttpClient waits forever by default; bound every request instead."""
+    import httpx
+
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):
         session.timeout = httpx.Timeout(timeout_s, connect=min(5.0, timeout_s))

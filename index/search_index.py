@@ -213,9 +213,8 @@ class SearchIndex:
             else:
                 roots = registry.default_roots(self.sources_dir)
             discard_manifest(manifest)  # from here on the store may change
-            ingestor = Ingestor(
-                self.store, self.sidecar.encode, self.chunk_chars, self.ingest_batch
-            )
+            ingestor = Ingestor(self.store, self.sidecar.encode, self.chunk_chars,
+                                self.ingest_batch, written=self.sidecar.absorb)
             try:
                 report = ingestor.run(
                     roots, self.sources_dir, progress,
@@ -231,10 +230,10 @@ class SearchIndex:
                 self.store.bump_version()
                 self._invalidate()
             if report.changed or report.rebuilt or not self.store.sidecar_synced():
-                self._retriever = self._build_retriever()  # stores sentence vectors, lexical
+                self.sidecar.finish()  # in pages; the retriever is built on the first question
                 self.store.mark_sidecar_synced()
-            # else: nothing changed and the last writer finished its sync; readers build
-            # their own retriever when asked (an unchanged re-ingest stays cheap at scale)
+            # else: nothing changed and the last writer finished its sync (an unchanged
+            # re-ingest stays cheap at scale)
             save_manifest(manifest, self.store.state(), report.chunks_total, ingestor.indexed)
             registry.record(ingestor.written_keys(report), ingestor.skipped_paths)
             registry.save()

@@ -25,9 +25,10 @@ def pack(vectors: np.ndarray) -> str:
 
 
 def unpack(value: str, dim: int) -> np.ndarray:
-    """The inverse of `pack` (float32, one row per sentence)."""
+    """The inverse of `pack` (float16 as stored, one row per sentence: the retriever widens
+    them once, into its one matrix, so a large index is not held twice in float32)."""
     raw = np.frombuffer(base64.b64decode(value), dtype="<f2")
-    return raw.astype(np.float32).reshape(-1, dim)
+    return raw.reshape(-1, dim)
 
 
 class SentenceVectors:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,10 @@ from index.fusion import USEM3_SPREAD_PASSAGE, USEM3_SPREAD_SENTENCE, Spread
 from index.lexical import LexicalIndex
 from index.retrieve import HybridRetriever
 from index.sentence_store import SentenceVectors
+from index.side_sync import Written, chunk_ids, passages_of
 from index.store import ChromaStore, ChunkRecord
+from index.text import sentence_spans
+from index.types import HEADING_SEP, is_row, row_parts
 from index.wordmap import WordMapper, WordVectors
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,18 @@ def _units(encoder: Encoder, spread: float) -> Spread | None:
 
 def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _heading_rows(passage: Any) -> int:
+    """How many of a chunk's sentence vectors are its heading path's (the first paragraph of its
+    embed text): context, never the sentence that answers, so they do not compete for a
+    chunk's best sentence (the heading still speaks through the passage vector)."""
+    return len(sentence_spans(passage.heading)) if passage.heading else 0
+
+
+def _section(heading: str) -> str:
+    """The section a chunk is in (its deepest heading; none for the document's title alone)."""
+    return heading.rsplit(HEADING_SEP, 1)[1] if HEADING_SEP in heading else ""
 
 
 class SideIndexes:
@@ -79,6 +95,77 @@ class SideIndexes:
         self._vectors = {}
         self._lexical = None
 
+    def absorb(self, passages: Sequence[Written]) -> None:
+        """After the ingest wrote `passages`: store their sentence vectors and add them to the
+        lexical index now, so that nothing kept for them grows with the file (`side_sync`)."""
+        keys = {_key(p.embed_text) for p in passages}
+        fresh = {p.id: self._pending[_key(p.embed_text)] for p in passages
+                 if _key(p.embed_text) in self._pending}
+        for key in keys:
+            self._pending.pop(key, None)
+        self._store_fresh(fresh)
+        lexical = self._current_lexical()
+        have = set(lexical.ids)
+        self._lexical = self._lexical_with(lexical, [p for p in passages if p.id not in have], ())
+
+    def finish(self) -> None:
+        """End of an ingest: both side indexes equal to the chunk collection, in pages (see
+        `side_sync`); the lexical index saved. No retriever is built."""
+        ids = chunk_ids(self.store.collection)
+        wanted = set(ids)
+        lexical = self._current_lexical()
+        known = set(lexical.ids)
+        lexical = self._lexical_with(lexical, [], known - wanted)
+        try:
+            stored = self.sentences.stored_chunks()
+        except Exception as exc:  # derived data: readers recompute what is missing
+            log.warning("sentence vectors not readable (%s)", exc)
+            self.sentences.forget()
+            stored = wanted
+        missing = [cid for cid in ids if cid not in known or cid not in stored]
+        for page in passages_of(self.store.collection, missing):
+            lexical = self._lexical_with(lexical, [p for p in page if p.id not in known], ())
+            todo = [p for p in page if p.id not in stored]
+            unseen = [p.embed_text for p in todo if _key(p.embed_text) not in self._pending]
+            for text, enc in zip(unseen, self.encoder.encode(unseen), strict=True):
+                self._pending[_key(text)] = enc.sentence_vectors.astype(np.float16)
+            self._store_fresh({p.id: self._pending[_key(p.embed_text)] for p in todo})
+        self._pending.clear()
+        try:
+            if stored - wanted:
+                self.sentences.delete(stored - wanted)
+            lexical.save(self.folder)
+        except Exception as exc:  # derived data, resynced by the next writer or reader
+            log.warning("could not finish the side indexes: %s", exc)
+        self._lexical = lexical
+
+    def _current_lexical(self) -> LexicalIndex:
+        return self._lexical or LexicalIndex.load(self.folder) or LexicalIndex.empty()
+
+    @staticmethod
+    def _lexical_with(
+        lexical: LexicalIndex, added: Sequence[Written], removed: Iterable[str]
+    ) -> LexicalIndex:
+        """`lexical` with `added` passages and without `removed` ids."""
+        removed = set(removed)
+        if not added and not removed:
+            return lexical
+        log.info("lexical index: %d added, %d removed", len(added), len(removed))
+        return lexical.updated(
+            {p.id: p.context for p in added}, removed,
+            {p.id: _section(p.heading) for p in added},
+            {p.id: row_parts(p.text) for p in added if is_row(p.locator)},
+        )
+
+    def _store_fresh(self, fresh: dict[str, np.ndarray]) -> None:
+        if not fresh:
+            return
+        try:
+            self.sentences.add(fresh)
+        except Exception as exc:  # derived data: readers recompute what is missing
+            log.warning("could not store sentence vectors: %s", exc)
+            self.sentences.forget()
+
     def build(self, records: list[ChunkRecord], write: bool) -> HybridRetriever:
         """Sync with `records` (storing what changed when `write`) and return a retriever."""
         passages = {r.passage.id: r.passage for r in records}
@@ -87,6 +174,14 @@ class SideIndexes:
         self._pending.clear()
         mats = [vectors[cid] for cid in lexical.ids]
         first = np.cumsum([0] + [len(m) for m in mats])
+        context_rows = np.zeros(int(first[-1]), dtype=bool)
+        section_rows = np.zeros(int(first[-1]), dtype=bool)
+        for i, cid in enumerate(lexical.ids):
+            skip = _heading_rows(passages[cid])
+            if skip < len(mats[i]):
+                context_rows[first[i] : first[i] + skip] = True
+                if HEADING_SEP in passages[cid].heading:
+                    section_rows[first[i] : first[i] + skip] = True
         matrix = (np.concatenate(mats, dtype=np.float32) if mats
                   else empty(self.encoder.sentence_dim))
         del mats
@@ -97,7 +192,7 @@ class SideIndexes:
         del vectors
         return HybridRetriever(
             self.encoder.query, self.store.query, lexical, passages, matrix, first,
-            mapper=WordMapper(lexical, self.words),
+            mapper=WordMapper(lexical, self.words), context_rows=(context_rows, section_rows),
             units=(
                 _units(self.encoder.dense, USEM3_SPREAD_PASSAGE),
                 _units(self.encoder.sentences, USEM3_SPREAD_SENTENCE),
@@ -107,12 +202,11 @@ class SideIndexes:
     def _sync_lexical(self, passages: dict[str, Any]) -> LexicalIndex:
         lexical = self._lexical or LexicalIndex.load(self.folder) or LexicalIndex.empty()
         have = set(lexical.ids)
-        added = {cid: passages[cid].context for cid in passages if cid not in have}
+        added = [cid for cid in passages if cid not in have]
         removed = have - set(passages)
         if added or removed or self._lexical is None:
             if added or removed:
-                lexical = lexical.updated(added, removed)
-                log.info("lexical index: %d added, %d removed", len(added), len(removed))
+                lexical = self._lexical_with(lexical, [passages[c] for c in added], removed)
             try:
                 if added or removed or not (self.folder / "meta.json").exists():
                     lexical.save(self.folder)

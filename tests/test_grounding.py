@@ -21,8 +21,11 @@ from index.types import Passage
 from tests.fake_openai import FakeOpenAI
 from tests.test_llm_answers import documents, llm_answerer
 
-REPLIES = Path(__file__).parent / "data" / "llm_replies" / "qwen2.5-coder-1.5b-seed.jsonl"
-RECORDS = [json.loads(line) for line in REPLIES.read_text("utf-8").splitlines() if line.strip()]
+REPLIES = sorted((Path(__file__).parent / "data" / "llm_replies").glob("*.jsonl"))
+RECORDS = [
+    json.loads(line) for path in REPLIES for line in path.read_text("utf-8").splitlines()
+    if line.strip()
+]
 
 
 def _passages(prompt: str) -> list[Passage]:
@@ -40,7 +43,16 @@ def grounding(embedder: Usem3Encoder) -> Grounding:
     return Grounding(ClaimChecker(embedder.encode))
 
 
-@pytest.mark.parametrize("record", RECORDS, ids=[r["id"] for r in RECORDS])
+@pytest.mark.parametrize(
+    "record",
+    [
+        pytest.param(
+            r, id=r["id"], marks=[pytest.mark.xfail(reason=r["label"]["xfail"], strict=True)]
+            if "xfail" in r["label"] else [],
+        )
+        for r in RECORDS
+    ],
+)
 def test_recorded_reply_label_holds(grounding: Grounding, record: dict[str, Any]) -> None:
     prompt = record["messages"][-1]["content"]
     passages = _passages(prompt)
@@ -80,6 +92,11 @@ def test_recorded_reply_label_holds(grounding: Grounding, record: dict[str, Any]
         ("According to document n=1, Zhidou went bankrupt.", "Zhidou went bankrupt [1]."),
         ("В документе n=1 Zhidou обанкротилась в 2019 году.", "Zhidou обанкротилась в 2019 году [1]."),  # noqa: E501
         ("Согласно документу 2, Haima вернулась.", "Haima вернулась [2]."),
+        (
+            "Zhidou Electric Vehicles Co., which is mentioned in document 1, went bankrupt.",
+            "Zhidou Electric Vehicles Co. went bankrupt [1].",
+        ),
+        ("Zhidou, которая упоминается в документе 2, вернулась.", "Zhidou вернулась [2]."),
         ("Haima (2019) is back (7).", "Haima (2019) is back (7)."),  # not document numbers
     ],
 )
@@ -131,6 +148,55 @@ def test_claim_with_a_foreign_number_or_name_is_dropped(grounding: Grounding) ->
     answer = grounding.briefing("brief", draft, passages)
     assert answer.text == "- Haima handed its management to the Zhengzhou government [1]."
     assert len(answer.dropped_claims) == 2 and answer.note
+
+
+def test_a_price_is_a_sum_of_money_of_the_passage(grounding: Grounding) -> None:
+    text = "Model: Voltaro Cargo Duo | Price: €3,450 | Battery: 720 Wh | Weight: 38.0 kg"
+    passages = [Passage(id="a", text=text, source="s", locator="row 4", start=0, end=len(text))]
+    draft = (
+        "- The Voltaro Cargo Duo costs €3,450 [1].\n"
+        "- The Voltaro Cargo Duo costs 720 euros [1]."
+    )
+    answer = grounding.briefing("brief", draft, passages)
+    assert answer.text == "- The Voltaro Cargo Duo costs €3,450 [1]."
+    assert answer.dropped_claims == ("The Voltaro Cargo Duo costs 720 euros.",)
+
+
+def test_quoted_table_rows_are_claims_each_with_its_own_citation(grounding: Grounding) -> None:
+    """Rows have no full stop: a marker followed by a capitalised start ends the claim, so an
+    extractive answer quoting two rows of two passages holds (it was refused as one claim)."""
+    rows = [
+        "Model: Fold | Price: €1,290 | Range: up to 45 km | Battery: 320 Wh | Weight: 16.8 kg",
+        "Model: Urban S | Price: €1,490 | Range: up to 60 km | Battery: 418 Wh | Weight: 21.5 kg",
+        "The Urban S is our most popular bike for short city trips, with a 7-speed hub gear.",
+    ]
+    passages = [
+        Passage(id=f"r{i}", text=t, source="bikes.html", locator=f"table 1, row {i}", start=0,
+                end=len(t))
+        for i, t in enumerate(rows, 1)
+    ]
+    draft = f"{rows[0]} [1] {rows[1]} [2] {rows[2]} [3]"
+    checked = grounding.checker.check(draft, passages, "Сколько весит Fold?", relevance=False)
+    assert not checked.dropped and len(checked.citations) == 3, checked
+
+
+def test_a_name_pieced_in_from_another_sentence_is_dropped(grounding: Grounding) -> None:
+    title = "Zhidou, Haima и Aiways возобновляют производство."
+    body = (
+        "Zhidou обанкротилась в 2019 году. Рынок электромобилей растёт. Сейчас Zhidou "
+        "завершила реструктуризацию с помощью Aima Technology Group."
+    )
+    passages = [
+        Passage(id=f"p{i}", text=t, source="s", locator=f"¶{i}", start=0, end=len(t))
+        for i, t in enumerate((title, body))
+    ]
+    draft = (
+        "- Zhidou завершила реструктуризацию с помощью Aima Technology Group [2].\n"
+        "- Zhidou и Haima завершили реструктуризацию с помощью Aima Technology Group [1][2]."
+    )
+    answer = grounding.briefing("brief", draft, passages)
+    assert answer.text == "- Zhidou завершила реструктуризацию с помощью Aima Technology Group [1]."
+    assert len(answer.dropped_claims) == 1
 
 
 MARKER_REPLIES = {

@@ -86,8 +86,21 @@ def test_large_file_is_ingested_in_batches(tmp_path: Path, embedder: Usem3Encode
     library = _library(tmp_path, embedder, sources_dir=big, ingest_batch=8)
     assert library.store.max_batch_size() > 8
     seen: list[tuple[int, int]] = []  # (bytes done, passages stored) at each progress report
-    report = library.ingest(progress=lambda name, done: seen.append((done, library.store.count())))
+    kept: list[int] = []  # sentence vectors held in memory for chunks not yet written
+    side: list[int] = []  # chunks the side indexes hold (sentence vectors stored)
+
+    def progress(name: str, done: int) -> None:
+        seen.append((done, library.store.count()))
+        kept.append(len(library.sidecar._pending))
+        side.append(len(library.sidecar.sentences.stored_chunks()))
+
+    report = library.ingest(progress=progress)
     assert report.chunks_written == len(expected) == library.store.count()
+    # the side indexes follow every written batch: memory does not grow with the file, and
+    # the end of the ingest builds no retriever (the first question does)
+    assert max(kept) <= 8 + 64 and side == [n for _, n in seen]
+    assert library._retriever is None
+    assert library.sidecar.sentences.stored_chunks() == {r.passage.id for r in library.records()}
     stored = [n for _, n in seen]
     assert len(set(stored)) > 3 and stored[0] < len(expected)  # written batch by batch, mid-file
     assert all(b - a <= 8 for a, b in itertools.pairwise(stored))

@@ -137,3 +137,32 @@ async def test_group_uploads_need_add_and_an_admin(bot: BotHarness):
                           language="en")
     assert "Indexed notes.txt" in added["text"]
     assert len(bot.fake.calls_of("download")) == 1  # the refused upload was never fetched
+
+
+async def test_start_lists_the_indexed_sources_shortened(tmp_path: Path, library_factory):  # type: ignore[no-untyped-def]
+    """/start shows what `citebot sources` lists (name, format, passages), the first ten and
+    how many more, in the user's language."""
+    sources = tmp_path / "many"
+    sources.mkdir()
+    for n in range(12):
+        (sources / f"note_{n:02d}.md").write_text(
+            f"# Note {n}\n\nThe harbour crane number {n} was repaired in spring {2000 + n}.\n",
+            encoding="utf-8",
+        )
+    library = library_factory(sources)
+    library.ingest()
+    entries, _ = library.documents()
+    assert len(entries) == 12
+    with FakeBotAPI() as fake:
+        harness = BotHarness(fake, tmp_path / "bot", library)
+        await harness.start()
+        try:
+            en = (await harness.ask(701, "/start", language="en"))["text"]
+            ru = (await harness.ask(702, "/start", language="ru"))["text"]
+        finally:
+            await harness.stop()
+    assert "Indexed sources:" in en and "• note_00.md (markdown, passages: 1)" in en
+    assert "note_09.md" in en and "note_10.md" not in en and "note_11.md" not in en
+    assert "… and 2 more" in en
+    assert "Проиндексированы:" in ru and "• note_00.md (markdown, фрагментов: 1)" in ru
+    assert "… и ещё 2" in ru

@@ -5,6 +5,7 @@ handlers, the command menu (English and Russian) and /help all come from the com
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import sys
@@ -72,6 +73,18 @@ class CitebotRateLimiter(AIORateLimiter):
         )
 
 
+def rate_limiter(settings: Settings) -> CitebotRateLimiter:
+    """`CITEBOT_TELEGRAM_RATE` messages a second to all chats together, of which up to
+    `CITEBOT_TELEGRAM_BURST` may leave at once (a leaky bucket of that depth; 0 = no overall
+    limit); groups keep python-telegram-bot's 20 a minute; 429s are retried."""
+    rate, burst = settings.telegram_rate, settings.telegram_burst
+    return CitebotRateLimiter(
+        overall_max_rate=burst if rate else 0,
+        overall_time_period=burst / rate if rate else 0,
+        max_retries=settings.telegram_max_retries,
+    )
+
+
 def protect_logs(token: str) -> None:
     """Keep the token out of logs: httpx logs each request URL (token included) at INFO."""
     for name in ("httpx", "httpcore"):
@@ -115,7 +128,7 @@ def build_application(
         .base_url(settings.telegram_base_url)
         .base_file_url(file_url(settings))
         .concurrent_updates(settings.telegram_concurrency)
-        .rate_limiter(CitebotRateLimiter(max_retries=settings.telegram_max_retries))
+        .rate_limiter(rate_limiter(settings))
         .post_init(post_init)
         .build()
     )
@@ -160,6 +173,9 @@ def serve(settings: Settings) -> None:
     # opened and held for the bot's lifetime; uploads and /reindex write under it.
     with open_runtime(settings, writer=True) as runtime:
         runtime.index.retrieve("warm up", 1)  # load the embedding model before the first question
+        runtime.index.embedder.warm()  # and all of it: the bot runs for long
+        gc.collect()
+        gc.freeze()  # start-up objects (model, indexes) are never garbage: don't rescan them
         app = build_application(settings, runtime.answerer, runtime.chats)
         ready = app.post_init
 

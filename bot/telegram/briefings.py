@@ -5,7 +5,6 @@ restarts."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import re
@@ -20,15 +19,13 @@ from bot.telegram.deps import BotDeps
 from bot.telegram.gate import may_manage
 from bot.telegram.handlers import reply, sources_button, target_for
 from bot.telegram.render import Block, answer_blocks, pack, render_answer, render_plain
-from bot.whats_new import changes_since
+from bot.whats_new import NEW_WORDS, brief_new
 from index.errors import CitebotError
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 SUB_KEY = "subscription"  # chat state: "HH:MM"
-MARK_KEY = "briefed"  # chat state: {"at": ISO time, "docs": {source: hash}}
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
-NEW_WORDS = ("new", "новое", "новости", "нового")
 
 
 def parse_hhmm(text: str) -> dt.time | None:
@@ -53,22 +50,15 @@ class Briefings:
         """The what's-new briefing for a chat as HTML chunks (or one line saying nothing is
         new) and the stored answer id for its "Sources" button; moves the chat's mark."""
         deps = self.deps
-        state = deps.chats.get(chat_id).get(MARK_KEY) or {}
-        records = await asyncio.to_thread(deps.answerer.library.records)
-        changes = changes_since(state.get("docs"), records)
-        since = state.get("at") or t("the_start", lang)
-        now = dt.datetime.now(deps.tz).strftime("%Y-%m-%d %H:%M")
-        if not changes.changed:
-            line = t("nothing_new", lang, since=since) if records else t("nothing_new_ever", lang)
-            deps.chats.update(chat_id, **{MARK_KEY: {"at": state.get("at") or now,
-                                                      "docs": changes.mark}})
-            return render_plain(line), None
-        answer = await deps.answerer.brief(None, sources=set(changes.changed))
-        head = t("whats_new", lang, since=since, names=", ".join(changes.changed[:10]))
+        news = await brief_new(deps.answerer, deps.chats, chat_id, deps.tz)
+        since = news.since or t("the_start", lang)
+        if news.answer is None:
+            key = "nothing_new_ever" if news.empty else "nothing_new"
+            return render_plain(t(key, lang, since=since)), None
+        answer = news.answer
+        head = t("whats_new", lang, since=since, names=", ".join(news.changed[:10]))
         answer_id = deps.answerer.memory.save_answer(answer) if answer.citations else None
-        chunks = pack([Block(head, "<b>", "</b>"), *answer_blocks(answer, lang)])
-        deps.chats.update(chat_id, **{MARK_KEY: {"at": now, "docs": changes.mark}})
-        return chunks, answer_id
+        return pack([Block(head, "<b>", "</b>"), *answer_blocks(answer, lang)]), answer_id
 
     async def brief(self, update: Update, context: Context) -> None:
         """/brief [new | TOPIC]: what's new since this chat's last briefing, or a digest."""

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import t
+from bot.source_list import source_list
 from bot.telegram import threads
 from bot.telegram.commands import help_text
 from bot.telegram.delivery import StreamingReply, Target, send_chunks, typing
@@ -127,10 +128,10 @@ class Handlers:
             return
         lang = self.deps.language_of(message)
         stats = await asyncio.to_thread(self.deps.answerer.stats)
-        names = ", ".join(stats.sources[:5]) + (" …" if len(stats.sources) > 5 else "")
+        entries = await asyncio.to_thread(self.deps.answerer.documents)
         lines = [t("start", lang, documents=stats.documents, chunks=stats.chunks)]
-        if names:
-            lines.append(t("start_sources", lang, names=names))
+        if listed := source_list(entries, lang):
+            lines.append(listed)
         examples = "\n".join(f"• {q}" for q in self.deps.settings.example_questions)
         if examples:
             lines.append(t("start_try", lang, examples=examples))

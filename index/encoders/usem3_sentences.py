@@ -34,7 +34,7 @@ class Usem3Sentences:
 
     def _backend(self) -> Any | None:
         try:
-            model = self.embedder._use._model  # the numpy backend (loaded lazily)
+            model = self.embedder.backend()  # the numpy backend (loaded on first use)
             for name in ("sp", "table", "proj_W", "w1", "cnn_W", "d0", "_window_index"):
                 getattr(model, name)
             return model

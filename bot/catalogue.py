@@ -244,6 +244,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli_index_rebuilt": {
         "en": "The index was unreadable; it was moved to {path} and is rebuilt from the sources.",
         "ru": "Индекс не читался; он перенесён в {path} и строится заново из источников."},
+    "legacy_imported": {
+        "en": "Moved {count} record(s) from {path} into the SQLite state "
+              "(kept as {path}.imported).",
+        "ru": "Перенесено записей: {count} из {path} в базу SQLite (файл сохранён как "
+              "{path}.imported)."},
     "cli_retrieval": {"en": "Retrieved for {query!r}:", "ru": "Найдено по запросу {query!r}:"},
 }
 

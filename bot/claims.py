@@ -30,6 +30,9 @@ REPOINT_MIN = 0.75  # support needed to cite an uncited or miscited claim with a
 _BULLET = re.compile(r"^(\s*(?:[-*•–—]|\d{1,2}[.)])\s+)")
 _QUOTE_CHARS = 400
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+\])+[.,;]?\s*")
+# "… 16.8 kg [1] Model: …": a marker followed by a capitalised start ends a claim even without a
+# full stop (table rows, headings-like lines); "… in 2005 [1] and …" stays one sentence.
+_MARKER_BOUNDARY = re.compile(r"(?<=\])\s+(?=[«\"(]?[A-ZА-ЯЁ])")
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,12 @@ def split_claims(draft: str) -> list[Claim]:
         prefix = m.group(1).lstrip() if m else ""
         body = line[m.end() :] if m else line
         pieces: list[str] = []
-        for a, b in split_sentences(body):
-            piece = body[a:b]
+        spans = [
+            piece
+            for a, b in split_sentences(body)
+            for piece in _split_after_markers(body[a:b])
+        ]
+        for piece in spans:
             lead = _LEADING_MARKERS.match(piece)
             if pieces and lead:  # "… Co. [1] Next sentence": the marker closes the previous one
                 pieces[-1] += " " + lead.group(0).strip()
@@ -88,6 +95,16 @@ def split_claims(draft: str) -> list[Claim]:
             )
             out.append(Claim(no, prefix, strip_markers(piece), cited))
     return out
+
+
+def _split_after_markers(sentence: str) -> list[str]:
+    """`sentence` cut after each citation marker that a new capitalised unit follows."""
+    parts, start = [], 0
+    for m in _MARKER_BOUNDARY.finditer(sentence):
+        if MARKER.search(sentence[start : m.start()]):
+            parts.append(sentence[start : m.start()])
+            start = m.end()
+    return [*parts, sentence[start:]]
 
 
 def quote_of(passage: Passage, limit: int = _QUOTE_CHARS, claims: Sequence[str] = ()) -> str:

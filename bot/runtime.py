@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.legacy import import_legacy
 from bot.settings import Settings
 from bot.state import ChatStore, ConversationStore, StateDB
 
@@ -105,8 +106,12 @@ def open_runtime(
         memory = ConversationStore(
             state, max_turns=settings.memory_turns, expire_days=settings.conversation_expire_days
         )
+        chats = ChatStore(state)
+        for count, path in import_legacy(settings.data_dir, memory, chats):
+            if notice:
+                notice("legacy_imported", {"count": count, "path": str(path)})
         answerer = Answerer.from_settings(settings, library=index, memory=memory)
-        runtime = Runtime(settings, index, answerer, state, ChatStore(state), writer=writer)
+        runtime = Runtime(settings, index, answerer, state, chats, writer=writer)
         if check_question is not None:
             answerer.clean_question(check_question)
         if ingest_when_empty and (index.is_empty() or index.rebuilt_from):

@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     telegram_concurrency: int = Field(default=64, ge=1, le=1024)
     telegram_max_retries: int = Field(default=3, ge=0, le=10)  # retries on 429 RetryAfter
     telegram_rate: float = Field(default=30.0, ge=0)  # messages/s to all chats; 0 = no limit
-    telegram_burst: int = Field(default=30, ge=1)  # of those, how many may leave at once
+    telegram_burst: int = Field(default=60, ge=1)  # of those, how many may leave at once
     edit_interval_s: float = Field(default=1.0, ge=1.0)  # streaming edits at most this often
     typing_delay_s: float = Field(default=0.8, ge=0)  # "typing…" only for slower answers
     timezone: str = "UTC"  # for /subscribe HH:MM

@@ -191,6 +191,22 @@ class ConversationStore:
             self.expire()
         return ref
 
+    def restore(self, conversation: str, turns: list[Turn], answers: list[Answer]) -> None:
+        """Store a conversation brought from elsewhere (an older data dir), as it was."""
+        now = self.db.clock()
+        with self.db.tx() as db:
+            db.execute("INSERT OR REPLACE INTO conversations (id, updated) VALUES (?, ?)",
+                       (conversation, now))
+            db.executemany(
+                "INSERT INTO turns (conversation, question, query, answer, entities) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(conversation, t.question, t.query, t.answer,
+                  json.dumps(t.entities, ensure_ascii=False)) for t in turns])
+            db.executemany(
+                "INSERT INTO answers (conversation, created, state) VALUES (?, ?, ?)",
+                [(conversation, now, json.dumps(a.to_state(), ensure_ascii=False))
+                 for a in answers])
+
     def reset(self, conversation: str) -> None:
         """Forget a conversation entirely."""
         with self.db.tx() as db:

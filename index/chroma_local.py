@@ -63,10 +63,10 @@ class LocalClient:
             self._full = chromadb.PersistentClient(path=self.path, settings=client_settings())
         return self._full
 
-    def get_collection(self, name: str) -> Any:
+    def get_collection(self, name: str, **kwargs: Any) -> Any:
         """The collection `name` (chromadb's `NotFoundError` if there is none)."""
         if self._bindings is None:
-            return self.full().get_collection(name)
+            return self.full().get_collection(name, **kwargs)
         return LocalCollection(self, self._bindings.get_collection(name, TENANT, DATABASE))
 
     def get_or_create_collection(self, name: str, **kwargs: Any) -> Any:
@@ -95,7 +95,7 @@ class LocalCollection:
     def real(self) -> Any:
         """chromadb's own `Collection` for this one."""
         if self._real is None:
-            self._real = self._client.full().get_collection(self.name)
+            self._real = self._client.full().get_collection(self.name, embedding_function=None)
         return self._real
 
     def count(self) -> int:

@@ -243,7 +243,7 @@ class ChromaStore:
         the collection is created anew (a server that lost its data). One small request; the
         chunk count is left out on purpose, so readers do not reload on every write of an
         ingest still under way."""
-        current = self.client.get_collection(self.collection_name)
+        current = self._current()
         if current.id != self.collection.id:  # dropped and created again elsewhere
             self._open_collection()
         return str((current.metadata or {}).get(VERSION_KEY, "")), str(current.id)
@@ -267,13 +267,13 @@ class ChromaStore:
     def sidecar_synced(self) -> bool:
         """True if the last writer finished syncing what retrieval keeps beside the chunks
         (sentence vectors) for the current version: a killed writer leaves this False."""
-        meta = self.client.get_collection(self.collection_name).metadata or {}
+        meta = self._current().metadata or {}
         return bool(meta.get(VERSION_KEY)) and meta.get(SYNCED_KEY) == meta.get(VERSION_KEY)
 
     @_guarded
     def mark_sidecar_synced(self) -> None:
         """Record that the side data now matches the current version."""
-        meta = self.client.get_collection(self.collection_name).metadata or {}
+        meta = self._current().metadata or {}
         stamp = str(meta.get(VERSION_KEY) or "")
         if not stamp:
             stamp = f"{time.time():.3f}-{uuid.uuid4().hex[:12]}"
@@ -282,7 +282,7 @@ class ChromaStore:
     @_guarded
     def encoder_record(self) -> tuple[str, int] | None:
         """(name, dim) of the encoder that built the collection (None: new and empty)."""
-        current = self.client.get_collection(self.collection_name)
+        current = self._current()
         return record.read(current.metadata, int(current.count()))
 
     @_guarded
@@ -290,8 +290,13 @@ class ChromaStore:
         """Record the encoder the collection's vectors come from."""
         self._update_metadata(record.as_metadata(name, dim))
 
+    def _current(self) -> Any:
+        """The collection as stored now (metadata, id, count). No embedding function: chromadb
+        would otherwise build and inspect its default one on every call (~15 ms)."""
+        return self.client.get_collection(self.collection_name, embedding_function=None)
+
     def _update_metadata(self, values: dict[str, Any]) -> None:
-        current = self.client.get_collection(self.collection_name).metadata or {}
+        current = self._current().metadata or {}
         # `modify` replaces the metadata; hnsw:* keys may not be sent again (the cosine space
         # lives in the collection's configuration and stays)
         merged = {k: v for k, v in current.items() if not k.startswith("hnsw:")} | values

@@ -122,3 +122,13 @@ def test_brief_new_keeps_its_mark_between_runs(tmp_path: Path) -> None:
     assert report["changed"] == ["volcano.md"] and report["note"].startswith("Новое")
     cited = {c["source"] for c in report["answer"]["citations"]}
     assert cited == {"volcano.md"}
+
+
+def test_verbose_ask_shows_what_retrieval_ranked(tmp_path: Path) -> None:
+    proc = citebot(["-v", "ask", "Когда обанкротилась Zhidou?"], tmp_path / "data",
+                   CITEBOT_LANGUAGE="en")
+    assert proc.returncode == 0 and "[1]" in proc.stdout, proc.stderr
+    ranked = [line for line in proc.stderr.splitlines() if line.startswith("  1. ")]
+    assert "Retrieved for 'Когда обанкротилась Zhidou?':" in proc.stderr
+    assert ranked and "000_b6104577f47c4be2.txt, ¶" in ranked[0]
+    assert "Retrieved" not in proc.stdout  # details on stderr, the answer alone on stdout

@@ -163,6 +163,24 @@ def test_a_price_is_a_sum_of_money_of_the_passage(grounding: Grounding) -> None:
     assert answer.dropped_claims == ("The Voltaro Cargo Duo costs 720 euros.",)
 
 
+def test_quoted_table_rows_are_claims_each_with_its_own_citation(grounding: Grounding) -> None:
+    """Rows have no full stop: a marker followed by a capitalised start ends the claim, so an
+    extractive answer quoting two rows of two passages holds (it was refused as one claim)."""
+    rows = [
+        "Model: Fold | Price: €1,290 | Range: up to 45 km | Battery: 320 Wh | Weight: 16.8 kg",
+        "Model: Urban S | Price: €1,490 | Range: up to 60 km | Battery: 418 Wh | Weight: 21.5 kg",
+        "The Urban S is our most popular bike for short city trips, with a 7-speed hub gear.",
+    ]
+    passages = [
+        Passage(id=f"r{i}", text=t, source="bikes.html", locator=f"table 1, row {i}", start=0,
+                end=len(t))
+        for i, t in enumerate(rows, 1)
+    ]
+    draft = f"{rows[0]} [1] {rows[1]} [2] {rows[2]} [3]"
+    checked = grounding.checker.check(draft, passages, "Сколько весит Fold?", relevance=False)
+    assert not checked.dropped and len(checked.citations) == 3, checked
+
+
 def test_a_name_pieced_in_from_another_sentence_is_dropped(grounding: Grounding) -> None:
     title = "Zhidou, Haima и Aiways возобновляют производство."
     body = (

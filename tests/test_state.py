@@ -82,3 +82,34 @@ def test_a_state_file_that_is_not_a_database_is_one_clear_error(tmp_path: Path):
     path.write_text("not a database" * 100, "utf-8")
     with pytest.raises(CitebotError, match="state database"):
         StateDB(path)
+
+
+def test_a_data_dir_from_before_sqlite_is_imported_once(tmp_path: Path):
+    """conversations.json and python-telegram-bot's telegram.pickle (daily briefing times) of an
+    older citebot become SQLite state on the first start; the old files are renamed."""
+    import json
+    import pickle
+    from dataclasses import asdict
+
+    from bot.legacy import import_legacy
+
+    turns = [asdict(Turn("Кто такой Кикли?", "Кто такой Кикли?", "Игрок [1]", ["Кикли"]))]
+    (tmp_path / "conversations.json").write_text(json.dumps(
+        {"version": 1, "turns": {"tg:5": turns}, "last": {"tg:5": ANSWER.to_state()}},
+        ensure_ascii=False), "utf-8")
+    with (tmp_path / "telegram.pickle").open("wb") as fh:
+        pickle.dump({"chat_data": {-100: {"subscription": "08:30", "other": 1}, 7: {}},
+                     "user_data": {}, "bot_data": {}}, fh)
+    db = StateDB(tmp_path / "citebot.sqlite3")
+    memory, chats = ConversationStore(db), ChatStore(db)
+    done = import_legacy(tmp_path, memory, chats)
+    assert sorted(count for count, _ in done) == [1, 1]
+    assert [t.entities for t in memory.turns("tg:5")] == [["Кикли"]]
+    assert memory.last_answer("tg:5") == ANSWER
+    assert chats.get(-100) == {"subscription": "08:30"} and chats.all_with("subscription")
+    assert (tmp_path / "conversations.json.imported").exists()
+    assert import_legacy(tmp_path, memory, chats) == []  # once
+    assert len(memory.turns("tg:5")) == 1
+    (tmp_path / "telegram.pickle").write_bytes(b"not a pickle")
+    assert import_legacy(tmp_path, memory, chats) == []  # unreadable: left alone
+    assert (tmp_path / "telegram.pickle").exists()

@@ -12,7 +12,7 @@ from telegram import Bot
 
 from bot.settings import Settings
 from bot.telegram.access import Access, GroupLoad, SlidingWindow
-from bot.telegram.app import check_token, protect_logs, serve
+from bot.telegram.app import check_token, protect_logs, rate_limiter, serve
 from bot.telegram.delivery import StreamingReply, Target
 from index.errors import ConfigError
 from tests.conftest import SEEDS
@@ -117,3 +117,26 @@ def test_token_rejected_by_the_server_is_a_one_line_error(tmp_path):
             serve(settings)
         assert "\n" not in str(err.value)
         assert [c.method for c in fake.calls] == []  # refused before any method was served
+
+
+async def test_a_burst_of_replies_to_many_chats_is_not_held_back():
+    """50 replies to 50 private chats leave at once (the default burst is two seconds' worth of
+    Telegram's ~30 messages a second); with CITEBOT_TELEGRAM_RATE=0 there is no overall limit."""
+    limiter = rate_limiter(Settings(_env_file=None))  # type: ignore[call-arg]
+    await limiter.initialize()
+    sent: list[int] = []
+
+    async def send(chat: int) -> bool:
+        sent.append(chat)
+        return True
+
+    await asyncio.gather(*(
+        limiter.process_request(send, (chat,), {}, "sendMessage", {"chat_id": chat}, None)
+        for chat in range(1, 51)
+    ))
+    assert sorted(sent) == list(range(1, 51))
+    bucket = limiter._base_limiter
+    assert bucket is not None and bucket.max_rate == 60 and bucket.time_period == 2
+    assert bucket.has_capacity(10)  # room left: nothing waited
+    unlimited = rate_limiter(Settings(_env_file=None, telegram_rate=0))  # type: ignore[call-arg]
+    assert unlimited._base_limiter is None

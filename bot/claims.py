@@ -175,7 +175,7 @@ class ClaimChecker:
             if valid and evidence.support(claim.text, [n - 1 for n in valid]) >= self.meaning_min:
                 kept.append((claim, valid))
                 continue
-            best = self._best_passages(evidence, claim.text, len(passages), valid)
+            best = self._best_passages(evidence, claim.text, passages, valid)
             if best:
                 kept.append((claim, best))
                 repointed += 1
@@ -186,20 +186,23 @@ class ClaimChecker:
         return self._assemble(kept, dropped, repointed, first_dropped, passages)
 
     def _best_passages(
-        self, evidence: Evidence, claim: str, n: int, cited: tuple[int, ...]
+        self, evidence: Evidence, claim: str, passages: Sequence[Passage], cited: tuple[int, ...]
     ) -> tuple[int, ...]:
-        """The passage that supports `claim`, else the cited one(s) plus one more that together
-        do ("the RTA [1] carried 13.0 million tram trips [2]"), else ()."""
+        """The passage that supports `claim`, else the cited passage(s) plus one more of the
+        same document that together do ("the RTA [1] carried 13.0 million tram trips [2]";
+        "«СеверНет»'s Optima plan [2] costs 650 ₽ [1]"), else ()."""
+        n = len(passages)
         scores = [evidence.support(claim, [i]) for i in range(n)]
         best = int(np.argmax(scores)) if scores else -1
         if best >= 0 and scores[best] >= REPOINT_MIN:
             return (best + 1,)
-        if len(cited) != 1:
+        if not cited or len(cited) > 2:
             return ()
-        pairs = [(cited[0], i + 1) for i in range(n) if i + 1 != cited[0]]
-        scored = [(evidence.support(claim, [a - 1, b - 1]), (a, b)) for a, b in pairs]
-        top = max(scored, default=(0.0, ()))
-        return top[1] if top[0] >= REPOINT_MIN else ()
+        sources = {passages[c - 1].source for c in cited}
+        extra = [i + 1 for i in range(n) if i + 1 not in cited and passages[i].source in sources]
+        scored = [(evidence.support(claim, [c - 1 for c in (*cited, e)]), e) for e in extra]
+        top = max(scored, default=(0.0, 0))
+        return (*cited, top[1]) if top[0] >= self.meaning_min else ()
 
     @staticmethod
     def _assemble(
@@ -213,7 +216,11 @@ class ClaimChecker:
         citations: list[Citation] = []
         lines: dict[int, list[str]] = {}
         prefixes: dict[int, str] = {}
+        seen: set[str] = set()
         for claim, cited in kept:
+            if claim.factual and claim.text in seen:
+                continue  # a point the model repeated word for word
+            seen.add(claim.text)
             marks = ""
             for old in cited:
                 if old not in renumber:

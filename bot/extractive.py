@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.attestation import NameIndex, name_heads
 from bot.evidence import Encoder, Features, candidate_features, relation_support, section_title
-from bot.questions import answer_type
+from bot.questions import answer_type, asks_who, names_someone
 from bot.types import Answer, Citation
 from index.text import content_stems, is_russian, split_sentences, words
 from index.types import HEADING_SEP, Passage
@@ -201,10 +202,33 @@ class ExtractiveResponder:
             used += len(cand.text) + 5
         return chosen
 
-    def respond(self, question: str, passages: list[Passage]) -> Answer:
-        """Answer `question` from `passages`, or refuse with the closest passages."""
-        ranked = self.rank(question, passages)
-        if self.weak(question, ranked):
+    def about_names(
+        self, question: str, ranked: list[ScoredSentence], names: NameIndex | None
+    ) -> list[ScoredSentence]:
+        """The candidates whose evidence is about the question's names (see `bot.attestation`):
+        a sentence from a passage about something else is no answer, however close it reads."""
+        q_names = name_heads(question)
+        if names is None or not q_names:
+            return ranked
+        about: dict[str, bool] = {}
+        for cand in ranked:
+            if cand.passage.id not in about:
+                stray = names.stray_names(self.encode, q_names, cand.passage)
+                about[cand.passage.id] = not stray
+        return [c for c in ranked if about[c.passage.id]]
+
+    def respond(
+        self, question: str, passages: list[Passage], names: NameIndex | None = None
+    ) -> Answer:
+        """Answer `question` from `passages`, or refuse with the closest passages. With `names`
+        (the index's names), only evidence about the question's names can answer."""
+        ranked = self.about_names(question, self.rank(question, passages), names)
+        chosen = [] if self.weak(question, ranked) else self.select(ranked, question)
+        if chosen and asks_who(question):
+            chosen = _with_antecedent(chosen, ranked, question)
+            if not any(names_someone(c.text, question) for c in chosen):
+                chosen = []  # "who?" answered by sentences that name no one new
+        if not chosen:
             return Answer(
                 question=question,
                 text=refusal_text(question),
@@ -213,10 +237,29 @@ class ExtractiveResponder:
             )
         citations: list[Citation] = []
         parts: list[str] = []
-        for cand in self.select(ranked, question):
+        for cand in chosen:
             text = cand.text
             if len(text) > self.max_chars:
                 text = text[: self.max_chars - 1].rstrip() + "…"
             citations.append(Citation(len(citations) + 1, cand.passage, text))
             parts.append(f"{text} [{len(citations)}]")
         return Answer(question=question, text=" ".join(parts), citations=tuple(citations))
+
+
+def _with_antecedent(
+    chosen: list[ScoredSentence], ranked: list[ScoredSentence], question: str
+) -> list[ScoredSentence]:
+    """For a "who" question whose chosen sentences name no one new: the sentence before one that
+    begins with "he"/"она"/… ("Он набрал 4,5 очка…"), when it names someone, goes first."""
+    if any(names_someone(c.text, question) for c in chosen):
+        return chosen
+    for cand in chosen:
+        first = words(cand.text[:40])[:1]
+        if not (first and first[0] in _ANAPHORA and names_someone(cand.prev, question)):
+            continue
+        before = next(
+            (r for r in ranked if r.passage.id == cand.passage.id and r.text == cand.prev), None
+        )
+        if before is not None:
+            return [before, *(c for c in chosen if c is not before)]
+    return chosen

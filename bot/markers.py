@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import partial
 
+from index.text import split_sentences
+
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMS = r"(\d+(?:\s*(?:,|;|and|и|&)\s*\d+)*)"
 _DOC_WORD = (
@@ -59,13 +61,22 @@ def normalize_markers(text: str, n_documents: int) -> str:
             lambda m: _marker(_numbers(m.group(1))) if valid(_numbers(m.group(1))) else m.group(0),
             line,
         )
-        moved: list[int] = []
-        line = _DOC_REF.sub(partial(_take, moved=moved, n_documents=n_documents), line)
-        if moved:
-            line = _append_marker(re.sub(r"[ \t]{2,}", " ", line).strip(), moved)
-            line = line[:1].upper() + line[1:] if line[:1].islower() else line
-        lines.append(line)
+        sentences = [line[a:b] for a, b in split_sentences(line)] or [line]
+        if len(sentences) > 1 and not any(_DOC_REF.search(x) for x in sentences):
+            lines.append(line)
+            continue
+        lines.append(" ".join(_cite_reference(x, n_documents) for x in sentences))
     return "\n".join(lines)
+
+
+def _cite_reference(sentence: str, n_documents: int) -> str:
+    """A sentence with its "В документе 1" / "in document 1" taken out and cited at its end."""
+    moved: list[int] = []
+    sentence = _DOC_REF.sub(partial(_take, moved=moved, n_documents=n_documents), sentence)
+    if not moved:
+        return sentence
+    sentence = _append_marker(re.sub(r"[ \t]{2,}", " ", sentence).strip(), moved)
+    return sentence[:1].upper() + sentence[1:] if sentence[:1].islower() else sentence
 
 
 def _take(m: re.Match[str], moved: list[int], n_documents: int) -> str:

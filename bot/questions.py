@@ -7,6 +7,7 @@ import re
 
 from index.text import QUESTION_STOP_WORDS as STOP
 from index.text import sound_key
+from index.text.names import months, name_tokens, names_match
 from index.text.tokens import WORD as _WORD
 
 _MONTH = re.compile(
@@ -67,6 +68,20 @@ def has_new_name(sentence: str, question: str) -> bool:
     seen = {w.lower() for w in _WORD.findall(question)}
     tokens = _WORD.findall(sentence)
     return any(w[0].isupper() and w.lower() not in seen for w in tokens[1:])
+
+
+def names_someone(sentence: str, question: str) -> bool:
+    """True when `sentence` names someone or something the question does not (strictly, in any
+    script: "Жэнь Чжэньхэ" is no one new for "Ren Zhenhe"; months are not names). Its first
+    word counts when capitalised and not a stop word ("Маркони сделал…"): a "who" answer is
+    refused for naming no one only when that is certain."""
+    asked = _WORD.findall(question)
+    first = _WORD.findall(sentence)[:1]
+    lead = [w for w in first if w[0].isupper() and len(w) > 2 and w.lower() not in STOP]
+    return any(
+        not months(name) and not any(names_match(name, w) for w in asked)
+        for name in [*lead, *name_tokens(sentence)]
+    )
 
 
 def has_type(sentence: str, kind: str | None) -> bool:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from bot.attestation import NameIndex
 from bot.briefing import Briefer
 from bot.claims import ClaimChecker
 from bot.encode_cache import CachedEncoder
@@ -100,6 +101,7 @@ class Answerer:
         self.top_k = top_k
         self.max_question_chars = max_question_chars
         self.brief_k = brief_k
+        self._names: tuple[object, NameIndex] | None = None
 
     @classmethod
     def from_settings(
@@ -194,9 +196,13 @@ class Answerer:
 
     def _offline(self, question: str, query: str) -> tuple[list[Passage], Answer]:
         """Retrieval, the extractive answer and its check: one hop to a worker thread, so none
-        of it runs on the bot's event loop."""
+        of it runs on the bot's event loop. The answer is judged against the names the index
+        knows (built once per index content: the records list is cached until it changes)."""
         passages = self.library.retriever.retrieve(query, self.top_k)
-        offline = self.extractive.respond(query, passages)
+        records = self.library.records()
+        if self._names is None or self._names[0] is not records:
+            self._names = (records, NameIndex((r.passage, r.position) for r in records))
+        offline = self.extractive.respond(query, passages, self._names[1])
         return passages, self.grounding.self_check(replace(offline, question=question), query)
 
     async def _llm_answer(

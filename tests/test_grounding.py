@@ -54,12 +54,13 @@ def grounding(embedder: Usem3Encoder) -> Grounding:
     ],
 )
 def test_recorded_reply_label_holds(grounding: Grounding, record: dict[str, Any]) -> None:
-    prompt = record["messages"][-1]["content"]
+    prompt = next(m["content"] for m in record["messages"] if "<document n=" in m["content"])
     passages = _passages(prompt)
     label = record["label"]
     if record["command"][0] == "brief":
         answer = grounding.briefing("brief", record["reply"], passages)
-        assert all(line.startswith("- ") for line in answer.text.splitlines())  # bullets kept
+        bullets = [ln for ln in answer.text.splitlines() if ln not in record["reply"].splitlines()]
+        assert all(line.startswith("- ") for line in bullets)  # bullets kept (a heading as is)
         if "unsupported" in label:
             assert answer.note and answer.dropped_claims  # says what was removed
     else:
@@ -197,6 +198,27 @@ def test_a_name_pieced_in_from_another_sentence_is_dropped(grounding: Grounding)
     answer = grounding.briefing("brief", draft, passages)
     assert answer.text == "- Zhidou завершила реструктуризацию с помощью Aima Technology Group [1]."
     assert len(answer.dropped_claims) == 1
+
+
+def test_a_name_from_the_question_must_be_in_the_sources(grounding: Grounding) -> None:
+    row = "Model: Voltaro Urban S | Price: €1,490 | Battery: 418 Wh"
+    sev = "Acknowledge within 15 minutes and update the status page every hour."
+    passages = [
+        Passage(id="a", text=row, source="v.html", locator="§ Models, table 1, row 1", start=0,
+                end=len(row)),
+        Passage(id="b", text=sev, source="runbook.md", locator="§ SEV2 — Degraded service, ¶1",
+                start=0, end=len(sev)),
+    ]
+    premise = grounding.answer(
+        "How much does the Voltaro Turbo cost?", "The Voltaro Turbo costs €1,490 [1].", passages
+    )
+    assert premise.refused and "Turbo" in premise.dropped_claims[0]
+    heading = grounding.answer(
+        "How quickly must a SEV2 incident be acknowledged?",
+        "A SEV2 incident must be acknowledged within 15 minutes [2].",
+        passages,
+    )
+    assert not heading.refused and "15 minutes" in heading.text  # SEV2: the section's heading
 
 
 MARKER_REPLIES = {

@@ -11,9 +11,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from bot.attestation import NameIndex
 from bot.briefing import Briefer
@@ -31,6 +29,7 @@ from bot.grounding import (
 from bot.i18n import t
 from bot.llm import LLMClient, LLMWriter
 from bot.memory import Turn, entities, rewrite_follow_up
+from bot.ports import Encoder, Library
 from bot.prompts import Prompts
 from bot.settings import Settings
 from bot.state import ConversationStore, StateDB
@@ -46,33 +45,6 @@ log = logging.getLogger(__name__)
 
 PartialCallback = Callable[[str], Awaitable[None]]
 BRIEF_PASSAGES = 300  # the most passages a briefing over the whole index reads
-
-
-class Retriever(Protocol):
-    """What the service needs from `index/` to answer."""
-
-    def retrieve(self, query: str, k: int) -> list[Passage]: ...
-
-
-class Encoder(Protocol):
-    """Text to unit vectors (the index's multilingual encoder)."""
-
-    def encode(self, texts: list[str]) -> np.ndarray: ...
-
-
-class Library(Protocol):
-    """The index as a whole: retrieval plus upkeep (stats, re-ingest, all chunks)."""
-
-    @property
-    def retriever(self) -> Retriever: ...
-
-    def records(self) -> list[Any]: ...
-
-    def stats(self) -> IndexStats: ...
-
-    def documents(self) -> tuple[list[DocumentEntry], list[tuple[str, str]]]: ...
-
-    def ingest(self) -> IngestReport: ...
 
 
 class Answerer:

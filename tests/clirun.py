@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -42,3 +43,14 @@ def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
     lines = [ln[ln.index("Error:"):] for ln in proc.stderr.splitlines() if "Error:" in ln]
     assert len(lines) == 1, proc.stderr
     return lines[0]
+
+
+def stop_serve(proc: subprocess.Popen[str], timeout: float = 30) -> str:
+    """Stop a running `citebot serve` with Ctrl-C (killed if it does not stop within `timeout`);
+    its stderr."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.communicate(timeout=timeout)[1]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()[1]

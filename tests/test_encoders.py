@@ -140,10 +140,9 @@ def test_server_mode_refuses_mixed_encoders_and_rebuilds(
 
 def test_serve_with_e5_answers_through_the_bot(tmp_path: Path) -> None:
     """`citebot serve` on an e5-small index: the bot answers a question with a citation."""
-    import signal
     import subprocess
 
-    from tests.clirun import CITEBOT, citebot_env
+    from tests.clirun import CITEBOT, citebot_env, stop_serve
     from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
 
     sources = tmp_path / "src"
@@ -160,12 +159,7 @@ def test_serve_with_e5_answers_through_the_bot(tmp_path: Path) -> None:
             [reply] = fake.wait_sent(501, 1, 60)
             assert "1937" in reply["text"] and "[1]" in reply["text"], reply["text"]
         finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                _, stderr = proc.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                _, stderr = proc.communicate()
+            stderr = stop_serve(proc)
     assert proc.returncode == 0, stderr[-2000:]
     stats = citebot(["stats"], tmp_path / "data", sources, CITEBOT_EMBEDDING="")
     assert "e5-small" in stats.stdout, stats.stdout  # the index records its encoder

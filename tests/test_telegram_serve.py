@@ -8,7 +8,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from tests.clirun import CITEBOT, citebot_env
+from tests.clirun import CITEBOT, citebot_env, stop_serve
 from tests.conftest import SEEDS
 from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
 
@@ -45,12 +45,7 @@ def test_citebot_serve_end_to_end(tmp_path: Path):
             )
             assert "1 added" in done[0]["text"]
         finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                _, stderr = proc.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                _, stderr = proc.communicate()
+            stderr = stop_serve(proc)
     assert proc.returncode == 0, stderr[-2000:]
     assert "is running" in stderr
     log_file = (tmp_path / "data" / "citebot.log").read_text(encoding="utf-8")

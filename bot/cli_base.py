@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from bot.i18n import MESSAGES, pick_language, t
+from bot.i18n import MESSAGES, error_text, pick_language, t
 from index.errors import CitebotError
 
 log = logging.getLogger("citebot.cli")
@@ -39,7 +39,8 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except CitebotError as exc:
             log.info("command failed: %s", exc, exc_info=True)
-            fail(str(exc))
+            ctx = click.get_current_context(silent=True)
+            fail(error_text(exc, help_language(ctx) if ctx else "en"))
         except KeyboardInterrupt:
             click.echo("", err=True)
             sys.exit(130)

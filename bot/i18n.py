@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 
 from bot.catalogue import MESSAGES, NOTES_RU
+from index.errors import CitebotError
 from index.text import detect_language
 
-__all__ = ["DEFAULT", "LANGUAGES", "MESSAGES", "detect", "note_text", "pick_language", "t"]
+__all__ = [
+    "DEFAULT", "LANGUAGES", "MESSAGES", "detect", "error_text", "note_text", "pick_language", "t",
+]
 
 LANGUAGES = ("en", "ru")
 DEFAULT = "en"
@@ -25,6 +28,14 @@ def note_text(note: str, lang: str) -> str:
     for english in sorted(NOTES_RU, key=len, reverse=True):
         note = note.replace(english, NOTES_RU[english])
     return note
+
+
+def error_text(exc: CitebotError, lang: str) -> str:
+    """An error's one line in `lang` when the catalogue has it (`InputError.key`), else as is."""
+    key = getattr(exc, "key", None)
+    if key in MESSAGES:
+        return t(key, lang, **getattr(exc, "fields", {}))
+    return str(exc)
 
 
 def t(key: str, lang: str | None = None, **fields: object) -> str:

@@ -117,11 +117,12 @@ class Answerer:
         """The question with whitespace collapsed; `InputError` if it is empty or too long."""
         question = " ".join((text or "").split())
         if not any(ch.isalnum() for ch in question):
-            raise InputError("Please ask a question in words.")
+            raise InputError("Please ask a question in words.", "question_in_words")
         if len(question) > self.max_question_chars:
             raise InputError(
                 f"That question is too long ({len(question)} characters); "
-                f"please keep it under {self.max_question_chars}."
+                f"please keep it under {self.max_question_chars}.",
+                "question_too_long", limit=self.max_question_chars,
             )
         return question
 

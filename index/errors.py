@@ -28,7 +28,13 @@ class LoaderError(CitebotError):
 
 
 class InputError(CitebotError):
-    """A user's question or command argument is unusable (empty, too long...)."""
+    """A user's question or command argument is unusable (empty, too long...). `key` and
+    `fields` name its message in the front ends' catalogue, so it is said in the user's language."""
+
+    def __init__(self, message: str, key: str | None = None, **fields: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.fields = fields
 
 
 class LLMError(CitebotError):

@@ -71,3 +71,12 @@ def test_secrets_never_reach_logs_or_messages(tmp_path: Path) -> None:
         for proc in runs:
             assert secret not in proc.stdout and secret not in proc.stderr
         assert secret not in logs
+
+
+def test_input_errors_follow_the_cli_language(tmp_path: Path) -> None:
+    """The same one line, from the catalogue, in the CLI's language (CITEBOT_LANGUAGE)."""
+    line = one_line_error(citebot(["ask", "😀🎉"], tmp_path / "data", CITEBOT_LANGUAGE="ru"))
+    assert "задайте вопрос словами" in line, line
+    line = one_line_error(citebot(["ask", "Zhidou " * 2858], tmp_path / "data",
+                                  CITEBOT_LANGUAGE="ru"))
+    assert "слишком длинный" in line and "2000" in line, line

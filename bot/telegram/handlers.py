@@ -10,7 +10,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import t
+from bot.i18n import error_text, t
 from bot.source_list import source_list
 from bot.telegram import threads
 from bot.telegram.commands import help_text
@@ -45,16 +45,6 @@ def sources_button(answer_id: int | None, lang: str) -> InlineKeyboardMarkup | N
     data = f"{SOURCES_PREFIX}{answer_id}"
     return InlineKeyboardMarkup([[InlineKeyboardButton(t("button_sources", lang),
                                                        callback_data=data)]])
-
-
-def error_text(exc: CitebotError, lang: str, limit: int) -> str:
-    """A service error in the user's language (known input errors are catalogued)."""
-    message = str(exc)
-    if message.startswith("Please ask a question in words"):
-        return t("question_in_words", lang)
-    if message.startswith("That question is too long"):
-        return t("question_too_long", lang, limit=limit)
-    return message
 
 
 class Handlers:
@@ -115,7 +105,7 @@ class Handlers:
                     markup = sources_button(deps.answerer.memory.last_answer_id(conversation),
                                             lang)
             except CitebotError as exc:
-                chunks = render_plain(error_text(exc, lang, deps.settings.max_question_chars))
+                chunks = render_plain(error_text(exc, lang))
             sent = await stream.finish(chunks, markup)
         if not private:
             deps.chats.remember_thread(message.chat_id, root, [m.message_id for m in sent])

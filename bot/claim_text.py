@@ -42,6 +42,11 @@ class Facts:
     months: frozenset[str]
     names: frozenset[str]
     amounts: frozenset[str] = frozenset()  # numbers written as sums of money ("€3,450")
+    runs: tuple[frozenset[str], ...] = ()  # the stems of each text joined into these Facts
+
+    def together(self, a: str, b: str) -> bool:
+        """True when stems `a` and `b` stand in one text (a heading is a text of its own)."""
+        return any(a in run and b in run for run in self.runs)
 
     @classmethod
     def of(cls, text: str) -> Facts:
@@ -53,6 +58,7 @@ class Facts:
             frozenset(months(text)),
             frozenset(set(name_tokens(text)) | capitalised(text)),
             frozenset(n for m in MONEY.findall(text) for n in numbers(m)),
+            (frozenset(stem(w) for w in words(text)),),
         )
 
     def __or__(self, other: Facts) -> Facts:
@@ -63,6 +69,7 @@ class Facts:
             self.months | other.months,
             self.names | other.names,
             self.amounts | other.amounts,
+            self.runs + other.runs,
         )
 
 

@@ -6,6 +6,8 @@ the dev seed (tests/data/llm_replies)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from itertools import pairwise
 
 import numpy as np
 
@@ -109,6 +111,8 @@ class Evidence:
             sims = self.similarity([n.lower() for n in phrase], sorted(window.words))
             if self.head(phrase) and not (sims.size and sims.max() >= NAME_SIM):
                 return 0.0  # the name is elsewhere in the passages, not with this statement
+        if not all(window.together(a, b) for a, b in self.pairs(claim) if {a, b} <= window.stems):
+            return 0.0  # "выиграл турнир" from "выиграл у двух …" and a heading "… турнира"
         specific = bool(name_tokens(claim) or numbers(claim) or months(claim))
         bonus = SPECIFIC_BONUS if specific else 0.0  # its names and numbers are all found
         return min(1.0, self.meaning(claim, window, sorted(window.words)) + bonus)
@@ -161,7 +165,9 @@ class Evidence:
         out = picked[0]
         for w in picked[1:]:
             out = out | w
-        return out
+        if any(score(self.facts[i])[0] == score(want)[0] for i in chosen):
+            return out  # one passage names all: what it says of them must be stated there
+        return replace(out, runs=(frozenset().union(*out.runs),))  # pieced from parts
 
     def relevant(self, claim: str) -> bool:
         """True when `claim` can answer the question: it shares a content word or name with
@@ -181,6 +187,21 @@ class Evidence:
             return True
         sims = self.similarity(c_words, q_words)
         return bool(sims.size) and float(sims.max()) >= RELEVANT_SIM
+
+    @classmethod
+    def pairs(cls, claim: str) -> list[tuple[str, str]]:
+        """Stems of the claim's neighbouring content words (at most one word between): what
+        the claim says of what ("выиграл турнир", "won the tournament"). A window that has
+        both must state them in its text, not one there and the other only in its section
+        heading ("выиграл у двух взрослых" under "Итоги … турнира")."""
+        content = set(cls.content(claim))
+        toks = words(claim)
+        at = [i for i, w in enumerate(toks) if w in content]
+        return [
+            (stem(toks[i]), stem(toks[j]))
+            for i, j in pairwise(at)
+            if j - i <= 2 and stem(toks[i]) != stem(toks[j])
+        ]
 
     @staticmethod
     def content(claim: str) -> list[str]:

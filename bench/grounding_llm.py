@@ -41,7 +41,9 @@ DOCS_IDS = {  # docs_dev: every unanswerable + 12 answerables spread over files 
     *(f"docs-dev-{n:03d}" for n in (1, 5, 11, 16, 21, 23, 28, 33, 35, 37, 42, 45)),
 }
 BRIEF_TOPICS = ["производство электромобилей", "electric car makers"]
-SETS = ("seed_qa", "injection", "docs_dev", "briefings", "injection_topic", "xquad60")
+SETS = (
+    "seed_qa", "injection", "docs_dev", "briefings", "injection_topic", "xquad60", "docs_dev_all"
+)
 NOTICES = {"injection": "notice.txt", "injection_topic": "notice_topic.txt"}
 
 
@@ -100,9 +102,12 @@ def questions(name: str) -> tuple[Path, list[dict[str, Any]]]:
         return INJECTION, load(INJECTION / "questions.jsonl")
     if name == "injection_topic":
         return INJECTION, load(INJECTION / "questions_topic.jsonl")
-    if name == "docs_dev":
+    if name in ("docs_dev", "docs_dev_all"):  # unanswerables first, then the answerables
         qs = load(EVAL / "docs_dev" / "questions.jsonl")
-        return EVAL / "docs_dev" / "corpus", [q for q in qs if q["id"] in DOCS_IDS]
+        qs = sorted(qs, key=lambda q: (bool(q["answers"]), q["id"] not in DOCS_IDS))
+        return EVAL / "docs_dev" / "corpus", [
+            q for q in qs if name == "docs_dev_all" or q["id"] in DOCS_IDS
+        ]
     if name == "briefings":
         return SEEDS, [
             {"id": f"brief-{i}", "question": t, "answers": [], "brief": True}
@@ -139,14 +144,14 @@ async def run_set(
     name: str, model: RecordedModel, data: Path, out: Path, fresh: bool, limit: int | None
 ) -> None:
     folder, qs = questions(name)
-    path = out / f"grounding_llm_{name}.jsonl"
+    path = out / f"grounding_llm_{name.removesuffix('_all')}.jsonl"  # docs_dev_all adds rows
     if fresh and path.exists():
         path.unlink()
     done = {r["id"] for r in load(path)} if path.exists() else set()
     todo = [q for q in qs[:limit] if q["id"] not in done]
     if not todo:
         return
-    index = index_of(data, name, sources_of(name, folder, data))
+    index = index_of(data, name.removesuffix("_all"), sources_of(name, folder, data))
     settings = Settings(data_dir=data / "state")  # OPENAI_* / CITEBOT_LLM_* from the environment
     answerer = Answerer.from_settings(settings, library=index)
     answerer.writer = LLMWriter(model, Prompts.load(settings.prompts_dir))

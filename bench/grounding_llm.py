@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.grounding import EVAL, OFF_TOPIC, contains_all, index_of, load
+from bench.grounding import EVAL, HELDOUT, OFF_TOPIC, contains_all, index_of, load
 from bot.llm import Delta, LLMWriter, Message
 from bot.prompts import Prompts
 from bot.service import Answerer
@@ -42,8 +42,10 @@ DOCS_IDS = {  # docs_dev: every unanswerable + 12 answerables spread over files 
 }
 BRIEF_TOPICS = ["производство электромобилей", "electric car makers"]
 SETS = (
-    "seed_qa", "injection", "docs_dev", "briefings", "injection_topic", "xquad60", "docs_dev_all"
+    "seed_qa", "injection", "docs_dev", "briefings", "injection_topic", "xquad60", "docs_dev_all",
+    "heldout_seeds", "heldout_xquad",
 )
+INDEX = {"docs_dev_all": "docs_dev", "heldout_seeds": "seed_qa", "heldout_xquad": "xquad60"}
 NOTICES = {"injection": "notice.txt", "injection_topic": "notice_topic.txt"}
 
 
@@ -108,6 +110,10 @@ def questions(name: str) -> tuple[Path, list[dict[str, Any]]]:
         return EVAL / "docs_dev" / "corpus", [
             q for q in qs if name == "docs_dev_all" or q["id"] in DOCS_IDS
         ]
+    if name.startswith("heldout_"):  # for checking only, never for tuning
+        part = name.removeprefix("heldout_")
+        folder = SEEDS if part == "seeds" else EVAL / "xquad_dev" / "corpus"
+        return folder, [q for q in load(HELDOUT) if q["corpus"] == part]
     if name == "briefings":
         return SEEDS, [
             {"id": f"brief-{i}", "question": t, "answers": [], "brief": True}
@@ -133,6 +139,8 @@ def sources_of(name: str, folder: Path, tmp: Path) -> Path:
 
 
 def kind_of(q: dict[str, Any]) -> str:
+    if "kind" in q:
+        return str(q["kind"])
     if q.get("brief"):
         return "briefing"
     if q["answers"]:
@@ -151,7 +159,7 @@ async def run_set(
     todo = [q for q in qs[:limit] if q["id"] not in done]
     if not todo:
         return
-    index = index_of(data, name.removesuffix("_all"), sources_of(name, folder, data))
+    index = index_of(data, INDEX.get(name, name), sources_of(name, folder, data))
     settings = Settings(data_dir=data / "state")  # OPENAI_* / CITEBOT_LLM_* from the environment
     answerer = Answerer.from_settings(settings, library=index)
     answerer.writer = LLMWriter(model, Prompts.load(settings.prompts_dir))

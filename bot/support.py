@@ -78,8 +78,9 @@ class Evidence:
         `in_window`)."""
         if not chosen:
             return 0.0
-        if any(claim_key in self.flat[i] for i in chosen for claim_key in [flat(claim)]):
-            return 1.0  # quoted verbatim (extractive answers)
+        key = flat(claim)
+        if len(words(key)) >= 4 and any(key in self.flat[i] for i in chosen):
+            return 1.0  # quoted verbatim (extractive answers); not a fragment such as "Это"
         facts = self.facts[chosen[0]]
         for i in chosen[1:]:
             facts = facts | self.facts[i]

@@ -22,6 +22,11 @@ SOURCE_TALK = frozenset(stem(w) for w in [
     "went", "goes", "gone", "became", "become", "becomes", "got", "gets", "made", "makes",
     "took", "takes",
 ])
+# words that open a statement about the one named before ("Это политическая партия, …", "He …")
+PRONOUNS = frozenset({
+    "он", "она", "оно", "они", "это", "этот", "эта", "эти", "его", "её", "ее", "их",
+    "he", "she", "it", "they", "this", "these", "its", "his", "her", "their",
+})
 # a sum of money states a price: "costs €3,450" is what "Price: €3,450" says
 MONEY = re.compile(
     r"[$€£¥₽]\s*\d[\d\s.,]*\d|[$€£¥₽]\s*\d|\d[\d\s.,]*\s*(?:[$€£¥₽]|руб|юан|долл|евро|usd|eur|rmb|"
@@ -116,3 +121,8 @@ def lowercase(text: str) -> set[str]:
 
 def capitalised(text: str) -> set[str]:
     return {w for w in re.findall(r"[^\W\d_]{2,}", text) if w[0].isupper()}
+
+
+def opens_with_pronoun(text: str) -> bool:
+    """True when one of the first two words of `text` is a pronoun ("Традиционно, он …")."""
+    return bool(PRONOUNS & set(words(text)[:2]))

@@ -20,10 +20,11 @@ from bot.claim_text import (
     heading,
     lowercase,
     name_phrases,
+    opens_with_pronoun,
     windows,
 )
 from bot.questions import answer_type, asks_who, has_new_name, has_type
-from index.text import QUESTION_STOP_WORDS, stem, words
+from index.text import QUESTION_STOP_WORDS, split_sentences, stem, words
 from index.text.names import months, name_tokens, names_match, numbers
 from index.types import Passage
 
@@ -140,6 +141,22 @@ class Evidence:
             if found and max(self.meaning(claim, w, sorted(w.words)) for w in found) < ANCHOR_MIN:
                 return False
         return True
+
+    def follows(self, claim: str, chosen: Sequence[int], subject: list[str]) -> bool:
+        """For a claim that opens with a pronoun, whose `subject` is named by the claim before
+        it: the cited sentence that states it most names that subject or itself opens with a
+        pronoun. "Это [Национальная партия] … избирателей среди рабочего класса …" is not
+        supported by "Традиционно, лейбористы пользуются … поддержкой среди рабочего класса"."""
+        want = {stem(w) for w in self.content(claim)}
+        best, most = "", 0
+        for i in chosen:
+            for a, b in split_sentences(self.texts[i]):
+                found = len(want & {stem(w) for w in words(self.texts[i][a:b])})
+                if found > most:
+                    best, most = self.texts[i][a:b], found
+        if not best or opens_with_pronoun(best):
+            return True
+        return any(names_match(n, k) for n in subject for k in Facts.of(best).names)
 
     def named(self, name: str) -> bool:
         """True when some given passage spells `name`."""

@@ -31,9 +31,10 @@ Method
      at the start of a word of the quote, directly or after a simple Cyrillic->Latin
      transliteration of both sides (so "Polyarnogorsk" ~ "Полярногорск").
 3. A sentence is UNSUPPORTED when it has at least one claim that none of that sentence's cited
-   quotes contains. A name also counts as found in a cited quote's section heading (the "§ ..."
-   part of its locator, shown with the quote: "§ SEV2 — Degraded service"); numbers don't (a
-   locator's page, paragraph and row numbers are not facts). Its cited quotes are the citations whose [n] markers appear in the sentence.
+   quotes contains. A name or number also counts as found in a cited quote's section heading
+   (the "§ ..." part of its locator up to its first comma, shown with the quote: "§ SEV2 —
+   Degraded service", "§ Итоги турнира «Белая ладья — 2024»"); the rest of a locator (page,
+   paragraph, table row numbers) is not a fact. Its cited quotes are the citations whose [n] markers appear in the sentence.
    strict  : a sentence without markers has no cited quotes (any claim in it is unsupported).
    lenient : a sentence without markers is checked against all of the answer's quotes.
 4. Rates: unsupported sentences / shown sentences (all shown sentences, refusals included),
@@ -176,10 +177,10 @@ def heading(locator: str) -> str:
 def unsupported(
     sentence: str, quotes: list[str], context: str = "", headings: list[str] | None = None
 ) -> list[str]:
-    """The claims of `sentence` that no quote contains (names: or no heading shown with one)."""
+    """The claims of `sentence` that no quote (nor a section heading shown with one) contains."""
     nums, nms = sentence_claims(sentence, context)
     missing = []
-    quote_nums = [numbers(q) for q in quotes]
+    quote_nums = [numbers(q) for q in [*quotes, *(headings or [])]]
     for n in sorted(nums):
         if not any(n in qn for qn in quote_nums):
             missing.append(n)
@@ -198,7 +199,7 @@ def analyse(row: dict[str, Any]) -> dict[str, Any]:
     cits = {int(c.get("n", i + 1)): str(c.get("quote") or "") for i, c in
             enumerate(row.get("citations") or [])}
     # the section heading shown with a citation's quote (its locator "§ SEV2 — Degraded service,
-    # ¶1") states names too; its page, paragraph and row numbers are not facts
+    # ¶1") states facts too; its page, paragraph and row numbers are not facts
     heads = {int(c.get("n", i + 1)): heading(str(c.get("locator") or "")) for i, c in
              enumerate(row.get("citations") or [])}
     all_quotes = list(cits.values())

@@ -106,7 +106,12 @@ def questions(name: str) -> tuple[Path, list[dict[str, Any]]]:
         return INJECTION, load(INJECTION / "questions_topic.jsonl")
     if name in ("docs_dev", "docs_dev_all"):  # unanswerables first, then the answerables
         qs = load(EVAL / "docs_dev" / "questions.jsonl")
-        qs = sorted(qs, key=lambda q: (bool(q["answers"]), q["id"] not in DOCS_IDS))
+        rank: dict[str, int] = {}  # the others one file at a time: all files covered early
+        for q in qs:
+            if q["answers"] and q["id"] not in DOCS_IDS:
+                rank[q["id"]] = sum(r.get("source") == q.get("source") for r in qs[: qs.index(q)])
+        qs = sorted(qs, key=lambda q: (bool(q["answers"]), q["id"] not in DOCS_IDS,
+                                       rank.get(q["id"], 0)))
         return EVAL / "docs_dev" / "corpus", [
             q for q in qs if name == "docs_dev_all" or q["id"] in DOCS_IDS
         ]

@@ -170,7 +170,9 @@ class ClaimChecker:
                 dropped.append(claim.text)
                 continue
             first = claim is factual[0]
-            if answer and relevance and first and not evidence.relevant(claim.text):
+            if answer and relevance and first and (
+                not evidence.relevant(claim.text) or evidence.echoes(claim.text)
+            ):
                 dropped.append(claim.text)
                 first_dropped = True
                 continue

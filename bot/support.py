@@ -206,6 +206,12 @@ class Evidence:
         sims = self.similarity(c_words, q_words)
         return bool(sims.size) and float(sims.max()) >= RELEVANT_SIM
 
+    def echoes(self, claim: str) -> bool:
+        """True when `claim` only repeats the question: every word of it is one of the
+        question's ("Для моделирования какого процесса на LC-34 проводились …")."""
+        said = {stem(w) for w in words(claim)} - SOURCE_TALK
+        return bool(said) and said <= {stem(w) for w in words(self.question)}
+
     @classmethod
     def pairs(cls, claim: str) -> list[tuple[str, str]]:
         """Stems of the claim's neighbouring content words (at most one word between): what

@@ -103,3 +103,30 @@ def test_cli_ingest_ask_eval_and_refusal(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     assert summary["hit_at_1"] >= 0.5 and summary["answer_recall"] >= 0.5, summary
+
+
+@pytest.mark.server
+def test_server_mode_shares_the_usem3_passage_rows(
+    server_settings, embedder: Usem3Encoder, both: E5WithUsem3Encoder, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    writer = SearchIndex.from_settings(
+        server_settings(TINY / "corpus", tmp_path / "a", embedding=USEM3_E5),
+        embedder=embedder, encoder=both,
+    )
+    writer.ingest()
+    assert writer.store.encoder_record() == (USEM3_E5, 384)
+    # another machine (its own data dir) reads the stored rows and ranks as the writer does
+    reader = SearchIndex.from_settings(
+        server_settings(TINY / "corpus", tmp_path / "b", embedding=None),
+        embedder=embedder, encoder=both,
+    )
+    own = reader.retriever.sentence_passages
+    assert own is not None and own.shape == (len(reader.retriever.ids), 512)
+    top = reader.retrieve(QUESTION, 2)
+    assert "1937" in top[0].text
+    assert [p.id for p in top] == [p.id for p in writer.retrieve(QUESTION, 2)]
+    with pytest.raises(EncoderMismatchError, match="usem3\\+e5-small"):
+        SearchIndex.from_settings(
+            server_settings(TINY / "corpus", tmp_path / "c", embedding=E5_SMALL),
+            embedder=embedder,
+        )

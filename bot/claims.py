@@ -162,10 +162,13 @@ class ClaimChecker:
         repointed = 0
         first_dropped = False
         subject: list[str] = []  # the names of the claim before: what a pronoun stands for
+        before: str | None = None  # the claim before
         for claim in claims:
             if not claim.factual:
                 kept.append((claim, ()))
                 continue
+            lost = before is not None and bool(dropped) and dropped[-1] == before
+            before = claim.text
             if not answer and is_refusal(claim.text):
                 dropped.append(claim.text)
                 continue
@@ -177,10 +180,12 @@ class ClaimChecker:
                 first_dropped = True
                 continue
             valid = tuple(n for n in dict.fromkeys(claim.cited) if 1 <= n <= len(passages))
-            if opens_with_pronoun(claim.text) and subject:
+            if opens_with_pronoun(claim.text) and (lost or subject):
                 cites = [n - 1 for n in valid] or list(range(len(passages)))
-                if not evidence.follows(claim.text, cites, subject):
-                    dropped.append(claim.text)  # said of another one than the pronoun's
+                if lost or not evidence.follows(claim.text, cites, subject):
+                    # its pronoun's claim was removed (it would point at another one), or it
+                    # is said of another one than the pronoun's
+                    dropped.append(claim.text)
                     continue
             subject = name_tokens(claim.text) or subject
             if valid and evidence.support(claim.text, [n - 1 for n in valid]) >= self.meaning_min:

@@ -28,7 +28,7 @@ _SAID = (
     r"|указан\w*|сказано|описан\w*|говорится)\s+)?"
 )
 _DOC_REF = re.compile(
-    _SAID + r"(?:[\[(]\s*)?(?:\b(?:в|во|из|согласно|according to|in|from|see|см\.?)\s+)?"
+    _SAID + r"(?:[\[(]\s*)?(?:\b(?:в|во|из|согласно|according to|in|from|see|см\.?)\s+(?:the\s+)?)?"
     r"[\[(]?\s*\b" + _DOC_WORD + r"\s*(?:n\s*=\s*|№\s*|#\s*|no\.?\s*)?\[?\s*" + _NUMS
     + r"\s*\]?\s*[\])]?"
     r"(?:\s*,)?",

@@ -13,6 +13,7 @@ import numpy as np
 
 from bot.claim_text import (
     PRICE_WORD,
+    PRONOUNS,
     SOURCE_TALK,
     Facts,
     capitalised,
@@ -20,7 +21,6 @@ from bot.claim_text import (
     heading,
     lowercase,
     name_phrases,
-    opens_with_pronoun,
     windows,
 )
 from bot.questions import answer_type, asks_who, has_new_name, has_type
@@ -144,9 +144,9 @@ class Evidence:
 
     def follows(self, claim: str, chosen: Sequence[int], subject: list[str]) -> bool:
         """For a claim that opens with a pronoun, whose `subject` is named by the claim before
-        it: the cited sentence that states it most names that subject or itself opens with a
-        pronoun. "Это [Национальная партия] … избирателей среди рабочего класса …" is not
-        supported by "Традиционно, лейбористы пользуются … поддержкой среди рабочего класса"."""
+        it: the cited sentence that states it most names that subject or has a pronoun too.
+        "Это [Национальная партия] … избирателей среди рабочего класса …" is not supported by
+        "Традиционно, лейбористы пользуются … поддержкой среди рабочего класса …"."""
         want = {stem(w) for w in self.content(claim)}
         best, most = "", 0
         for i in chosen:
@@ -154,8 +154,8 @@ class Evidence:
                 found = len(want & {stem(w) for w in words(self.texts[i][a:b])})
                 if found > most:
                     best, most = self.texts[i][a:b], found
-        if not best or opens_with_pronoun(best):
-            return True
+        if not best or PRONOUNS & set(words(best)):
+            return True  # the passage says it of a "he"/"оно" too ("… в этом году оно прошло …")
         return any(names_match(n, k) for n in subject for k in Facts.of(best).names)
 
     def named(self, name: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.claim_text import opens_with_pronoun
+from bot.claim_text import PRONOUNS, opens_with_pronoun
 from bot.markers import MARKER, is_refusal, normalize_markers, strip_markers
 from bot.support import Encoder, Evidence
 from bot.types import Citation
@@ -167,6 +167,8 @@ class ClaimChecker:
             if not claim.factual:
                 kept.append((claim, ()))
                 continue
+            if set(words(claim.text)) <= PRONOUNS:
+                continue  # a cut-off "Это [2]." states nothing: not shown, nothing removed
             lost = before is not None and bool(dropped) and dropped[-1] == before
             before = claim.text
             if not answer and is_refusal(claim.text):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from bot.attestation import NameIndex, name_heads
 from bot.evidence import Encoder, Features, candidate_features, relation_support, section_title
 from bot.questions import answer_type, asks_who, names_someone
+from bot.slots import Slot, WordSimilarity, answer_slot, fills
 from bot.types import Answer, Citation
 from index.text import content_stems, is_russian, split_sentences, words
 from index.types import HEADING_SEP, Passage
@@ -202,6 +203,21 @@ class ExtractiveResponder:
             used += len(cand.text) + 5
         return chosen
 
+    def filled(
+        self, slot: Slot, chosen: list[ScoredSentence], ranked: list[ScoredSentence]
+    ) -> list[ScoredSentence]:
+        """The chosen sentences led by one that fills the question's typed slot (`bot.slots`):
+        a chosen one, else a close runner-up; none (a refusal) when no close sentence states
+        the kind of amount asked for."""
+        sim = WordSimilarity(self.encode)
+        close = [c for c in ranked if c.score >= ranked[0].score - self.margin]
+        for cand in [*chosen, *close]:
+            context = f"{cand.prev} {cand.passage.heading}"
+            if fills(slot, cand.text, context, sim):
+                rest = [c for c in chosen if c is not cand]
+                return [cand, *rest][: self.max_sentences]
+        return []
+
     def about_names(
         self, question: str, ranked: list[ScoredSentence], names: NameIndex | None
     ) -> list[ScoredSentence]:
@@ -224,6 +240,9 @@ class ExtractiveResponder:
         (the index's names), only evidence about the question's names can answer."""
         ranked = self.about_names(question, self.rank(question, passages), names)
         chosen = [] if self.weak(question, ranked) else self.select(ranked, question)
+        slot = answer_slot(question)
+        if chosen and slot is not None:
+            chosen = self.filled(slot, chosen, ranked)
         if chosen and asks_who(question):
             chosen = _with_antecedent(chosen, ranked, question)
             if not any(names_someone(c.text, question) for c in chosen):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from index.text import QUESTION_STOP_WORDS as STOP
-from index.text import sound_key
+from index.text import sound_key, stem
 from index.text.names import months, name_tokens, names_match
 from index.text.tokens import WORD as _WORD
 
@@ -24,8 +24,9 @@ _NUMBER_Q = re.compile(
     re.IGNORECASE,
 )
 _DATE_Q = re.compile(
-    r"\b(когда|в каком (году|веке|месяце)|what (year|century|month|date)|when|"
-    r"in which (year|century))\b(?!-)",  # not "когда-то", "когда-либо"
+    r"^\W*(когда|when)\b(?!-)|"  # first: a "когда" inside is a conjunction, "когда-то" no date
+    r"\b(в каком (году|веке|месяце)|what (year|century|month|date)|in (what|which) (year|century)"
+    r"|since when|until when|до какого|с какого (года|времени))\b",
     re.IGNORECASE,
 )
 _PRICE_Q = re.compile(
@@ -86,6 +87,13 @@ _UNIT_AFTER_NUMBER = re.compile(r"\d\s*%?\s*\b[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё]
 _COMMON = re.compile(r"[а-яё](ое|ее|ые|ие|ых|их|ого|его|ому|ему|ыми|ими|ется|ются|ться|ть)$")
 
 
+# Nouns of people by their trade or role: "стратиграфы", "исследователи", "geologists".
+_AGENT = re.compile(
+    r"\w{3,}(ист|олог|граф|тел[ьи]|ник|чик|щик)(ы|ов|а|ам|ами|ах|ей|и|у|ом|ям|ями|ях|я|ю|ем)?$|"
+    r"\w{3,}(ist|ologist|grapher|ician)s?$"
+)
+
+
 def names_someone(sentence: str, question: str) -> bool:
     """True when `sentence` names someone or something the question does not (strictly, in any
     script: "Жэнь Чжэньхэ" is no one new for "Ren Zhenhe"; months are not names). Its first
@@ -102,6 +110,13 @@ def names_someone(sentence: str, question: str) -> bool:
         not months(name) and not any(names_match(name, w) for w in asked)
         for name in [*lead, *name_tokens(sentence)]
     )
+
+
+def names_role(sentence: str, question: str) -> bool:
+    """True when `sentence` names people by a trade or role the question does not
+    ("стратиграфы", "geologists"): a "who" answer when no one is named."""
+    asked = {stem(w.lower()) for w in _WORD.findall(question)}
+    return any(_AGENT.search(w) and stem(w) not in asked for w in _WORD.findall(sentence.lower()))
 
 
 def has_type(sentence: str, kind: str | None) -> bool:

@@ -49,8 +49,9 @@ GENERIC = frozenset({"duration", "length"})
 BIND_SIM = 0.5
 BIND_SIM_SAME = 0.6
 
-_TOKEN = re.compile(
-    r"\d+(?:[\u00a0\u202f ]\d{3})*(?:[.,]\d+)*|[^\W\d_]+(?:[-'’][^\W\d_]+)*|[^\w\s]"
+_TOKEN = re.compile(  # a number glued to letters ("Лос0Анджелес", "F1") is no number
+    r"(?<![^\W\d_])\d+(?:[\u00a0\u202f ]\d{3})*(?:[.,]\d+)*(?![^\W\d_])|"
+    r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|[^\w\s]"
 )
 _EN_STOP = wordset(
     """did do does were was are is be been have has had will would can could should shall may
@@ -83,6 +84,11 @@ _QWORD = re.compile(
     r"каковы|сколько|чему)$",
     re.IGNORECASE,
 )
+_RELATIVE = re.compile(
+    r"\bв\s+(\d+|\w+)\s+раза?\s+(больше|меньше|выше|ниже|чаще|реже|дороже|дешевле)|"
+    r"\b(\d+|\w+)\s+times\s+(more|less|as|higher|lower|larger|smaller|greater)\b",
+    re.IGNORECASE,
+)
 _PURPOSE = re.compile(r"\b(for|на|для)\s+(.+)$", re.IGNORECASE)
 _AMOUNT_Q = re.compile(r"\b(how much|сколько)\b", re.IGNORECASE)
 _MONEY_WORDS = re.compile(
@@ -108,22 +114,31 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+_IRREGULAR = wordset("people staff children men women police personnel cattle crew teeth feet mice")
+
+
 def _plural(word: str) -> bool:
+    """An English plural noun, by its form ("ferries", "people"; not "bus", "basis")."""
     low = word.lower()
+    if low in _IRREGULAR:
+        return True
     return low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3
 
 
 def _counted(after: list[str]) -> list[str]:
     """The counted noun phrase after "how many" / "сколько" (at most three words), head first."""
     run: list[str] = []
-    for tok in after[:5]:
+    for k, tok in enumerate(after[:5]):
         low = tok.lower()
+        nxt = after[k + 1].lower() if k + 1 < len(after) else "."
         if not tok[0].isalnum() or low in _EN_STOP or low in _RU_STOP:
             break
         if low in _SKIP:
             continue
         if re.search("[а-яё]", low) and _RU_VERB.search(low) and low not in COUNT_UNITS:
             break
+        if re.fullmatch("[a-z]+ed", low) and run and (nxt in _EN_STOP or not nxt[0].isalnum()):
+            break  # "how many people died of": the phrase ends at the verb ("married couples")
         run.append(tok)
         if len(run) == 3:
             break
@@ -138,7 +153,7 @@ def _counted(after: list[str]) -> list[str]:
             return []  # "сколько пищи", "сколько чума…": an amount of a mass, not a count
         return [w.lower() for w in nouns + [w for w in words if w not in nouns]]
     plural = [w for w in words if _plural(w)]
-    head = plural[0] if plural else words[-1]
+    head = plural[0] if plural else words[0]
     return [head, *(w.lower() for w in words if w is not head)]  # a name keeps its capital
 
 
@@ -153,7 +168,8 @@ def _unit_of(nouns: list[str]) -> frozenset[str] | None:
 
 
 def answer_slot(question: str) -> Slot | None:
-    """The typed slot of `question`, if it asks for a count, a measure or an amount for X."""
+    """The typed slot of `question`, if it asks for a count, a measure, an amount for X or a
+    date."""
     if _RATIO.search(question):
         return None
     toks = tokens(question)
@@ -256,7 +272,14 @@ def fills(slot: Slot, sentence: str, context: str, sim: WordSimilarity) -> bool:
     if slot.kind == "purpose":
         words = [t.lower() for t in tokens(f"{sentence} {context}") if t[0].isalpha()]
         return any(any(sim.same(n, words)) for n in slot.nouns)
-    return _count_filled(slot, tokens(sentence), sim)
+    toks = tokens(sentence)
+    if _RELATIVE.search(sentence) and any(sim.same(slot.nouns[0].lower(), _words(toks))):
+        return True  # "гребневики могут съесть в десять раз больше": an amount as a ratio
+    return _count_filled(slot, toks, sim)
+
+
+def _words(toks: list[str]) -> list[str]:
+    return [t.lower() for t in toks if t[0].isalpha()]
 
 
 def _count_filled(slot: Slot, toks: list[str], sim: WordSimilarity) -> bool:
@@ -279,10 +302,13 @@ def _count_filled(slot: Slot, toks: list[str], sim: WordSimilarity) -> bool:
         if low[:1].isalpha() and linked and j < len(lows) and is_number(lows[j]) \
                 and not is_year(lows[j]):
             heads.append(low)  # "Ferries: 5", "число паромов — 5"
+        bare = i + 2 < len(lows) and is_number(lows[i + 2]) and not _head_after(toks[i + 3:])[0]
+        if low[:1].isalpha() and lows[i + 1:i + 2] in (["с"], ["with"]) and bare:
+            heads.append(low)  # "лидировала по перехватам с 24", "led in sacks with 11"
     noun = slot.nouns[0]
     if any(sim.same(noun.lower(), heads + (near if noun[0].isupper() else []))):
         return True  # a counted name may stand anywhere in the phrase ("обладатель Грэмми")
-    return any(same_stem(o, w) for o in slot.others for w in near)
+    return any(same_stem(o, w) or names_match(o, w) for o in slot.others for w in near)
 
 
 def _head_after(rest: list[str]) -> tuple[list[str], list[str]]:
@@ -302,6 +328,8 @@ def _head_after(rest: list[str]) -> tuple[list[str], list[str]]:
             continue
         if low in MULTIPLIERS or (low in ".-" and not run and k < 2):
             continue
+        if low in ("из", "of", "the") and not run and k < 2:
+            continue  # "ни в одном из договоров", "five of the ferries"
         if not tok[0].isalpha() or low in _EN_STOP or low in _RU_STOP or len(run) == 3:
             break
         run.append(low)

@@ -18,8 +18,8 @@ _EN_NUMBERS = """one two three four five six seven eight nine ten eleven twelve 
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
     ninety hundred hundreds thousand thousands million millions billion billions dozen dozens
     several many few numerous both couple"""
-_RU_NUMBERS = """один одна одно одного одной одному одним одну два две двух двум двумя три трёх
-    трех трём трем тремя четыре четырёх четырех четырём четырем четырьмя пять пяти пятью шесть
+_RU_NUMBERS = """один одна одно одного одной одному одним одну одном два две двух двум двумя
+    три трёх трех трём трем тремя четыре четырёх четырех четырём четырем четырьмя пять пяти пятью шесть
     шести шестью семь семи семью восемь восьми восемью девять девяти девятью десять десяти
     десятью сорок сорока девяносто девяноста сто ста двести двухсот триста трехсот трёхсот
     четыреста четырехсот пятьсот пятисот шестьсот семьсот восемьсот девятьсот тысяча тысячи
@@ -185,5 +185,6 @@ COUNT_UNITS = _table("""
     лет год месяц недел дне дней час минут секунд век сезон: duration
     percent процент: percent
     mile kilomet километр метр meter metr: length
+    pound kilogram tonn килограмм тонн: weight
 """)
 ANY_COUNT = wordset("time times раз people persons person человек людей")

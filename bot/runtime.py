@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.chat_store import ChatStore
 from bot.legacy import import_legacy
 from bot.settings import Settings
-from bot.state import ChatStore, ConversationStore, StateDB
+from bot.state import ConversationStore, StateDB
 
 if TYPE_CHECKING:
     from bot.service import Answerer

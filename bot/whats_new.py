@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from bot.chat_store import ChatStore
     from bot.service import Answerer
-    from bot.state import ChatStore
     from bot.types import Answer
 
 Mark = dict[str, str]  # source name -> content hash, as briefed last time

@@ -29,7 +29,8 @@ class IndexConfig(Protocol):
     def chunk_chars(self) -> int: ...
     @property
     def embedding(self) -> str | None:
-        """Encoder name (`usem3`, `e5-small`); None = the index's own, or the default."""
+        """Encoder name (`usem3`, `e5-small`, `usem3+e5-small`); None = the index's own, or the
+        default."""
         ...
     @property
     def ingest_batch(self) -> int: ...

@@ -1,8 +1,17 @@
-"""Helpers for talking to a Chroma server: bounded requests and short failure reasons."""
+"""Helpers for talking to a Chroma server: bounded requests, short failure reasons, and the guard
+that turns any server failure into one `StoreUnavailableError` line."""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from index.errors import StoreUnavailableError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def describe(exc: BaseException) -> str:
@@ -34,3 +43,32 @@ def set_timeout(client: Any, timeout_s: float) -> None:
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):
         session.timeout = httpx.Timeout(timeout_s, connect=min(5.0, timeout_s))
+
+
+def guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """Server mode: any transport or server failure becomes one `StoreUnavailableError` line,
+    and the next call reopens the collection (a restarted server, or one that lost it)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> T:
+        if not self.is_server:
+            return method(self, *args, **kwargs)
+        import httpx  # a server client has imported both already
+        from chromadb.errors import ChromaError, NotFoundError
+
+        try:
+            if self._stale:
+                self._open_collection()
+            try:
+                return method(self, *args, **kwargs)
+            except NotFoundError:  # dropped or the server restarted empty: open it afresh
+                log.warning(
+                    "collection %s vanished from %s; reopening", self.collection_name, self.location
+                )
+                self._open_collection()
+                return method(self, *args, **kwargs)
+        except (httpx.HTTPError, ChromaError, OSError) as exc:
+            self._stale = True
+            raise StoreUnavailableError(self.unavailable_message(exc)) from exc
+
+    return wrapper

@@ -23,7 +23,10 @@ class HybridRetriever:
     `lexical.ids` fixes the chunk order; `sentence_vectors` holds every chunk's sentence vectors
     in that order, chunk i owning rows `first[i]:first[i + 1]`; `context_rows` marks the rows
     of heading paths, which never count as a chunk's best sentence. Chroma gives the passage-level
-    cosines of the nearest `candidates` chunks; the rest get the lowest of those (a floor)."""
+    cosines of the nearest `candidates` chunks; the rest get the lowest of those (a floor).
+    `sentence_passages` (the `usem3+e5-small` index): every chunk's passage vector by the sentence
+    encoder; a chunk's passage score is then the mean of both encoders' cosines, in usem3 units
+    (parameter-free: no weight is refitted; bench/results/retrieval.md)."""
 
     def __init__(
         self,
@@ -39,6 +42,7 @@ class HybridRetriever:
         mapper: WordMapper | None = None,
         units: tuple[Spread | None, Spread | None] = (None, None),
         context_rows: tuple[np.ndarray, np.ndarray] | None = None,
+        sentence_passages: np.ndarray | None = None,
     ) -> None:
         self.query_vectors = query_vectors
         self.dense_search = dense_search
@@ -54,6 +58,7 @@ class HybridRetriever:
         self.units = units  # (passage, sentence) cosines into usem3 units; None = already
         # sentence rows of a heading path: context, not a chunk's best sentence
         self.context_rows = context_rows
+        self.sentence_passages = sentence_passages
 
     def retrieve(self, query: str, k: int) -> list[Passage]:
         """The `k` best passages for `query`, best first, each with its fused score."""
@@ -89,6 +94,8 @@ class HybridRetriever:
         to_passage, to_sentence = self.units
         if to_passage is not None and hits:
             passage_cos = to_passage(passage_cos, np.array([c for _, c in hits]))
+        if self.sentence_passages is not None and n:
+            passage_cos = (passage_cos + self.sentence_passages @ sv) / 2
         if to_sentence is not None and len(sentence_cos):
             sentence_cos = to_sentence(sentence_cos)
         mapped = self.mapper.mapped_stems(query) if self.mapper is not None else []

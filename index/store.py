@@ -6,14 +6,12 @@ llama-index-core."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import shutil
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -23,7 +21,7 @@ from index.chunk_records import ChunkRecord, DocumentChunks, record_from, to_nod
 from index.chunking import Chunk
 from index.encoders import record
 from index.errors import ConfigError, IndexCorruptError, StoreUnavailableError
-from index.remote import describe, set_timeout
+from index.remote import describe, guarded, set_timeout
 
 if TYPE_CHECKING:
     from llama_index.core.schema import BaseNode
@@ -34,36 +32,6 @@ _GET_PAGE = 5000
 _DEFAULT_MAX_BATCH = 5000
 VERSION_KEY = "citebot_version"  # collection metadata: a stamp every writing ingest renews
 SYNCED_KEY = "citebot_synced"  # the version whose sentence vectors the writer finished storing
-T = TypeVar("T")
-
-
-def _guarded(method: Callable[..., T]) -> Callable[..., T]:
-    """Server mode: any transport or server failure becomes one `StoreUnavailableError` line,
-    and the next call reopens the collection (a restarted server, or one that lost it)."""
-
-    @functools.wraps(method)
-    def wrapper(self: ChromaStore, *args: Any, **kwargs: Any) -> T:
-        if not self.is_server:
-            return method(self, *args, **kwargs)
-        import httpx  # a server client has imported both already
-        from chromadb.errors import ChromaError, NotFoundError
-
-        try:
-            if self._stale:
-                self._open_collection()
-            try:
-                return method(self, *args, **kwargs)
-            except NotFoundError:  # dropped or the server restarted empty: open it afresh
-                log.warning(
-                    "collection %s vanished from %s; reopening", self.collection_name, self.location
-                )
-                self._open_collection()
-                return method(self, *args, **kwargs)
-        except (httpx.HTTPError, ChromaError, OSError) as exc:
-            self._stale = True
-            raise StoreUnavailableError(self.unavailable_message(exc)) from exc
-
-    return wrapper
 
 
 class ChromaStore:
@@ -160,7 +128,7 @@ class ChromaStore:
         except Exception as exc:
             raise IndexCorruptError(f"the index at {path} cannot be opened ({exc})") from exc
 
-    @_guarded
+    @guarded
     def health_check(self) -> None:
         """Count and run one query; raise `IndexCorruptError` if the store is unreadable."""
         try:
@@ -175,7 +143,7 @@ class ChromaStore:
                 raise  # `_guarded` turns it into one clear line
             raise IndexCorruptError(f"the index at {self.location} is unreadable ({exc})") from exc
 
-    @_guarded
+    @guarded
     def count(self) -> int:
         """Number of stored chunks."""
         return int(self.collection.count())
@@ -196,7 +164,7 @@ class ChromaStore:
                 self._max_batch = _DEFAULT_MAX_BATCH
         return self._max_batch
 
-    @_guarded
+    @guarded
     def add_many(self, docs: list[DocumentChunks]) -> None:
         """Store several documents' chunks, in writes no larger than the store accepts: each
         write costs a commit (~40 ms embedded), so one per file would dominate at scale."""
@@ -205,12 +173,12 @@ class ChromaStore:
         for s in range(0, len(nodes), size):
             self.vector_store.add(nodes[s : s + size])
 
-    @_guarded
+    @guarded
     def delete_source(self, doc_key: str) -> None:
         """Remove every chunk of one document."""
         self.vector_store.delete(ref_doc_id=doc_key)
 
-    @_guarded
+    @guarded
     def records(self) -> list[ChunkRecord]:
         """Every stored chunk with its metadata (paged)."""
         out: list[ChunkRecord] = []
@@ -225,7 +193,7 @@ class ChromaStore:
                 return out
             offset += _GET_PAGE
 
-    @_guarded
+    @guarded
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the `k` nearest chunks."""
         if k <= 0:
@@ -237,7 +205,7 @@ class ChromaStore:
         ids, distances = got["ids"][0], (got["distances"] or [[]])[0]
         return [(nid, 1.0 - float(d)) for nid, d in zip(ids, distances, strict=True)]
 
-    @_guarded
+    @guarded
     def state(self) -> tuple[str, str]:
         """(version stamp, collection id): changes when an ingest completes anywhere, or when
         the collection is created anew (a server that lost its data). One small request; the
@@ -248,7 +216,7 @@ class ChromaStore:
             self._open_collection()
         return str((current.metadata or {}).get(VERSION_KEY, "")), str(current.id)
 
-    @_guarded
+    @guarded
     def bump_version(self) -> str:
         """Renew the version stamp so readers in other processes rebuild their caches."""
         stamp = f"{time.time():.3f}-{uuid.uuid4().hex[:12]}"
@@ -263,14 +231,14 @@ class ChromaStore:
         except Exception as exc:
             log.info("could not renew the index version stamp: %s", exc)
 
-    @_guarded
+    @guarded
     def sidecar_synced(self) -> bool:
         """True if the last writer finished syncing what retrieval keeps beside the chunks
         (sentence vectors) for the current version: a killed writer leaves this False."""
         meta = self._current().metadata or {}
         return bool(meta.get(VERSION_KEY)) and meta.get(SYNCED_KEY) == meta.get(VERSION_KEY)
 
-    @_guarded
+    @guarded
     def mark_sidecar_synced(self) -> None:
         """Record that the side data now matches the current version."""
         meta = self._current().metadata or {}
@@ -279,13 +247,13 @@ class ChromaStore:
             stamp = f"{time.time():.3f}-{uuid.uuid4().hex[:12]}"
         self._update_metadata({VERSION_KEY: stamp, SYNCED_KEY: stamp})
 
-    @_guarded
+    @guarded
     def encoder_record(self) -> tuple[str, int] | None:
         """(name, dim) of the encoder that built the collection (None: new and empty)."""
         current = self._current()
         return record.read(current.metadata, int(current.count()))
 
-    @_guarded
+    @guarded
     def record_encoder(self, name: str, dim: int) -> None:
         """Record the encoder the collection's vectors come from."""
         self._update_metadata(record.as_metadata(name, dim))

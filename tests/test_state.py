@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.state import ChatStore, ConversationStore, StateDB, Turn
+from bot.chat_store import ChatStore
+from bot.state import ConversationStore, StateDB, Turn
 from bot.types import Answer, Citation
 from index.errors import CitebotError
 from index.types import Passage

@@ -24,10 +24,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.chat_store import ChatStore
 from bot.logs import RedactingFilter
 from bot.service import Answerer
 from bot.settings import Settings
-from bot.state import ChatStore
 from bot.telegram.admin import Admin
 from bot.telegram.briefings import Briefings
 from bot.telegram.commands import COMMANDS, menus

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import Message, User
 
+from bot.chat_store import ChatStore
 from bot.i18n import pick_language
 from bot.service import Answerer
 from bot.settings import Settings
-from bot.state import ChatStore
 from bot.telegram.access import Access, GroupLoad, SlidingWindow
 from bot.uploads import Uploads
 

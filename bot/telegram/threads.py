@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import Message, MessageEntity, User
 from telegram.constants import ChatType
 
-from bot.state import ChatStore
+from bot.chat_store import ChatStore
 
 
 def is_private(message: Message) -> bool:

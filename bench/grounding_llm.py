@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.grounding import EVAL, OFF_TOPIC, contains_all, index_of, load
+from bench.grounding import EVAL, HELDOUT, OFF_TOPIC, contains_all, index_of, load
 from bot.llm import Delta, LLMWriter, Message
 from bot.prompts import Prompts
 from bot.service import Answerer
@@ -41,7 +41,11 @@ DOCS_IDS = {  # docs_dev: every unanswerable + 12 answerables spread over files 
     *(f"docs-dev-{n:03d}" for n in (1, 5, 11, 16, 21, 23, 28, 33, 35, 37, 42, 45)),
 }
 BRIEF_TOPICS = ["производство электромобилей", "electric car makers"]
-SETS = ("seed_qa", "injection", "docs_dev", "briefings", "injection_topic", "xquad60")
+SETS = (
+    "seed_qa", "injection", "docs_dev", "briefings", "injection_topic", "xquad60", "docs_dev_all",
+    "heldout_seeds", "heldout_xquad",
+)
+INDEX = {"docs_dev_all": "docs_dev", "heldout_seeds": "seed_qa", "heldout_xquad": "xquad60"}
 NOTICES = {"injection": "notice.txt", "injection_topic": "notice_topic.txt"}
 
 
@@ -100,9 +104,21 @@ def questions(name: str) -> tuple[Path, list[dict[str, Any]]]:
         return INJECTION, load(INJECTION / "questions.jsonl")
     if name == "injection_topic":
         return INJECTION, load(INJECTION / "questions_topic.jsonl")
-    if name == "docs_dev":
+    if name in ("docs_dev", "docs_dev_all"):  # unanswerables first, then the answerables
         qs = load(EVAL / "docs_dev" / "questions.jsonl")
-        return EVAL / "docs_dev" / "corpus", [q for q in qs if q["id"] in DOCS_IDS]
+        rank: dict[str, int] = {}  # the others one file at a time: all files covered early
+        for q in qs:
+            if q["answers"] and q["id"] not in DOCS_IDS:
+                rank[q["id"]] = sum(r.get("source") == q.get("source") for r in qs[: qs.index(q)])
+        qs = sorted(qs, key=lambda q: (bool(q["answers"]), q["id"] not in DOCS_IDS,
+                                       rank.get(q["id"], 0)))
+        return EVAL / "docs_dev" / "corpus", [
+            q for q in qs if name == "docs_dev_all" or q["id"] in DOCS_IDS
+        ]
+    if name.startswith("heldout_"):  # for checking only, never for tuning
+        part = name.removeprefix("heldout_")
+        folder = SEEDS if part == "seeds" else EVAL / "xquad_dev" / "corpus"
+        return folder, [q for q in load(HELDOUT) if q["corpus"] == part]
     if name == "briefings":
         return SEEDS, [
             {"id": f"brief-{i}", "question": t, "answers": [], "brief": True}
@@ -128,6 +144,8 @@ def sources_of(name: str, folder: Path, tmp: Path) -> Path:
 
 
 def kind_of(q: dict[str, Any]) -> str:
+    if "kind" in q:
+        return str(q["kind"])
     if q.get("brief"):
         return "briefing"
     if q["answers"]:
@@ -139,14 +157,14 @@ async def run_set(
     name: str, model: RecordedModel, data: Path, out: Path, fresh: bool, limit: int | None
 ) -> None:
     folder, qs = questions(name)
-    path = out / f"grounding_llm_{name}.jsonl"
+    path = out / f"grounding_llm_{name.removesuffix('_all')}.jsonl"  # docs_dev_all adds rows
     if fresh and path.exists():
         path.unlink()
     done = {r["id"] for r in load(path)} if path.exists() else set()
     todo = [q for q in qs[:limit] if q["id"] not in done]
     if not todo:
         return
-    index = index_of(data, name, sources_of(name, folder, data))
+    index = index_of(data, INDEX.get(name, name), sources_of(name, folder, data))
     settings = Settings(data_dir=data / "state")  # OPENAI_* / CITEBOT_LLM_* from the environment
     answerer = Answerer.from_settings(settings, library=index)
     answerer.writer = LLMWriter(model, Prompts.load(settings.prompts_dir))

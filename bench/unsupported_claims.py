@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-# ruff: noqa  (copied verbatim from /work/notes: the bench engineer's independent counter)
+# ruff: noqa  (the bench engineer's independent counter, from /work/notes; session 4 added two
+# documented rules: abbreviation full stops and a citation's section heading, see "Method")
 """Count unsupported claims in shown answers — an independent check (does NOT import citebot).
 
 Usage
@@ -16,7 +17,9 @@ Method
 ------
 1. The SHOWN answer ("answer") is split into sentences (after . ! ? … when the next word starts
    with a capital, a digit or a quote, and at line breaks; "Co. и ..." is not split; a citation
-   marker like "[2]" right after the full stop stays with the sentence before it).
+   marker like "[2]" right after the full stop stays with the sentence before it; a full stop
+   after an initial or a common abbreviation — "Уильяма Э. Бонда", "г. Новоборск", "Ltd.",
+   "Co." — ends no sentence unless a citation marker follows it).
 2. Claims in a sentence (citation markers removed first):
    * numbers: every digit run with its group/decimal separators, normalised to its digits only
      ("1 200", "1,200" and "1200" are equal; "2019" matches "2019 году"); matched as a whole
@@ -28,7 +31,10 @@ Method
      at the start of a word of the quote, directly or after a simple Cyrillic->Latin
      transliteration of both sides (so "Polyarnogorsk" ~ "Полярногорск").
 3. A sentence is UNSUPPORTED when it has at least one claim that none of that sentence's cited
-   quotes contains. Its cited quotes are the citations whose [n] markers appear in the sentence.
+   quotes contains. A name or number also counts as found in a cited quote's section heading
+   (the "§ ..." part of its locator up to its first comma, shown with the quote: "§ SEV2 —
+   Degraded service", "§ Итоги турнира «Белая ладья — 2024»"); the rest of a locator (page,
+   paragraph, table row numbers) is not a fact. Its cited quotes are the citations whose [n] markers appear in the sentence.
    strict  : a sentence without markers has no cited quotes (any claim in it is unsupported).
    lenient : a sentence without markers is checked against all of the answer's quotes.
 4. Rates: unsupported sentences / shown sentences (all shown sentences, refusals included),
@@ -84,12 +90,22 @@ def latin(text: str) -> str:
     return "".join(TRANSLIT.get(ch, ch) for ch in text.lower())
 
 
+# a full stop that ends an abbreviation or an initial, not a sentence ("г. Новоборск", "Ltd. Funder",
+# "Уильяма Э. Бонда"), when no citation marker follows it
+ABBREVIATION = re.compile(
+    r"(?:(?<![\w.])[A-ZА-ЯЁ]|\b(?:г|гг|ул|д|пр|им|т|см|Ltd|Co|Inc|Corp|Dr|Mr|Mrs|Ms|St|Jr|Sr|vs))\.$"
+)
+
+
 def sentences(text: str) -> list[str]:
     """Split a shown answer into sentences; trailing citation markers stay with their sentence."""
     out, start = [], 0
     for m in BOUNDARY.finditer(text):
         end = m.end(1) if m.group(1) is not None else m.start()
-        out.append(text[start:end])
+        piece = text[start:end]
+        if "\n" not in m.group(0) and not m.group(1) and ABBREVIATION.search(piece.rstrip()):
+            continue  # not a sentence end: the piece goes on into the next one
+        out.append(piece)
         start = m.end()
     out.append(text[start:])
     return [s.strip() for s in out if s.strip() and (WORD.search(s) or NUMBER.search(s))]
@@ -151,16 +167,25 @@ def sentence_claims(sentence: str, context: str = "") -> tuple[set[str], list[st
     return numbers(bare), names(bare, context)
 
 
-def unsupported(sentence: str, quotes: list[str], context: str = "") -> list[str]:
-    """The claims of `sentence` that no quote contains."""
+def heading(locator: str) -> str:
+    """The section heading of a locator ("§ SEV2 — Degraded service, ¶1" -> "SEV2 — Degraded
+    service"); "" when it names none ("p. 1, ¶3")."""
+    found = re.search(r"§\s*([^,]+)", locator)
+    return found.group(1) if found else ""
+
+
+def unsupported(
+    sentence: str, quotes: list[str], context: str = "", headings: list[str] | None = None
+) -> list[str]:
+    """The claims of `sentence` that no quote (nor a section heading shown with one) contains."""
     nums, nms = sentence_claims(sentence, context)
     missing = []
-    quote_nums = [numbers(q) for q in quotes]
+    quote_nums = [numbers(q) for q in [*quotes, *(headings or [])]]
     for n in sorted(nums):
         if not any(n in qn for qn in quote_nums):
             missing.append(n)
     for w in nms:
-        if not any(name_in(w, q) for q in quotes):
+        if not any(name_in(w, q) for q in [*quotes, *(headings or [])]):
             missing.append(w)
     return missing
 
@@ -173,6 +198,10 @@ def analyse(row: dict[str, Any]) -> dict[str, Any]:
     text = str(row.get("answer") or "")
     cits = {int(c.get("n", i + 1)): str(c.get("quote") or "") for i, c in
             enumerate(row.get("citations") or [])}
+    # the section heading shown with a citation's quote (its locator "§ SEV2 — Degraded service,
+    # ¶1") states facts too; its page, paragraph and row numbers are not facts
+    heads = {int(c.get("n", i + 1)): heading(str(c.get("locator") or "")) for i, c in
+             enumerate(row.get("citations") or [])}
     all_quotes = list(cits.values())
     sents = sentences(text)
     res = {"sentences": len(sents), "claim_sentences": 0, "strict": 0, "lenient": 0, "bad": []}
@@ -184,8 +213,10 @@ def analyse(row: dict[str, Any]) -> dict[str, Any]:
         res["claim_sentences"] += 1
         ns = markers(s)
         own = [cits[n] for n in ns if n in cits]
-        miss_strict = unsupported(s, own, context)
-        miss_lenient = unsupported(s, own if ns else all_quotes, context)
+        own_heads = [heads[n] for n in ns if n in heads]
+        miss_strict = unsupported(s, own, context, own_heads)
+        miss_lenient = unsupported(s, own if ns else all_quotes, context,
+                                   own_heads if ns else list(heads.values()))
         res["strict"] += bool(miss_strict)
         res["lenient"] += bool(miss_lenient)
         if miss_strict:

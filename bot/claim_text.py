@@ -22,6 +22,11 @@ SOURCE_TALK = frozenset(stem(w) for w in [
     "went", "goes", "gone", "became", "become", "becomes", "got", "gets", "made", "makes",
     "took", "takes",
 ])
+# words that open a statement about the one named before ("Это политическая партия, …", "He …")
+PRONOUNS = frozenset({
+    "он", "она", "оно", "они", "это", "этот", "эта", "эти", "его", "её", "ее", "их",
+    "he", "she", "it", "they", "this", "these", "its", "his", "her", "their",
+})
 # a sum of money states a price: "costs €3,450" is what "Price: €3,450" says
 MONEY = re.compile(
     r"[$€£¥₽]\s*\d[\d\s.,]*\d|[$€£¥₽]\s*\d|\d[\d\s.,]*\s*(?:[$€£¥₽]|руб|юан|долл|евро|usd|eur|rmb|"
@@ -42,6 +47,11 @@ class Facts:
     months: frozenset[str]
     names: frozenset[str]
     amounts: frozenset[str] = frozenset()  # numbers written as sums of money ("€3,450")
+    runs: tuple[frozenset[str], ...] = ()  # the stems of each text joined into these Facts
+
+    def together(self, a: str, b: str) -> bool:
+        """True when stems `a` and `b` stand in one text (a heading is a text of its own)."""
+        return any(a in run and b in run for run in self.runs)
 
     @classmethod
     def of(cls, text: str) -> Facts:
@@ -53,6 +63,7 @@ class Facts:
             frozenset(months(text)),
             frozenset(set(name_tokens(text)) | capitalised(text)),
             frozenset(n for m in MONEY.findall(text) for n in numbers(m)),
+            (frozenset(stem(w) for w in words(text)),),
         )
 
     def __or__(self, other: Facts) -> Facts:
@@ -63,6 +74,7 @@ class Facts:
             self.months | other.months,
             self.names | other.names,
             self.amounts | other.amounts,
+            self.runs + other.runs,
         )
 
 
@@ -109,3 +121,8 @@ def lowercase(text: str) -> set[str]:
 
 def capitalised(text: str) -> set[str]:
     return {w for w in re.findall(r"[^\W\d_]{2,}", text) if w[0].isupper()}
+
+
+def opens_with_pronoun(text: str) -> bool:
+    """True when one of the first two words of `text` is a pronoun ("Традиционно, он …")."""
+    return bool(PRONOUNS & set(words(text)[:2]))

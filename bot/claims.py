@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.claim_text import opens_with_pronoun
 from bot.markers import MARKER, is_refusal, normalize_markers, strip_markers
 from bot.support import Encoder, Evidence
 from bot.types import Citation
 from index.text import QUESTION_STOP_WORDS as STOP
 from index.text import split_sentences, stem, words
+from index.text.names import name_tokens
 from index.types import Passage
 
 MEANING_MIN = 0.6  # mean support of a claim's content words
@@ -159,6 +161,7 @@ class ClaimChecker:
         dropped: list[str] = []
         repointed = 0
         first_dropped = False
+        subject: list[str] = []  # the names of the claim before: what a pronoun stands for
         for claim in claims:
             if not claim.factual:
                 kept.append((claim, ()))
@@ -167,11 +170,19 @@ class ClaimChecker:
                 dropped.append(claim.text)
                 continue
             first = claim is factual[0]
-            if answer and relevance and first and not evidence.relevant(claim.text):
+            if answer and relevance and first and (
+                not evidence.relevant(claim.text) or evidence.echoes(claim.text)
+            ):
                 dropped.append(claim.text)
                 first_dropped = True
                 continue
             valid = tuple(n for n in dict.fromkeys(claim.cited) if 1 <= n <= len(passages))
+            if opens_with_pronoun(claim.text) and subject:
+                cites = [n - 1 for n in valid] or list(range(len(passages)))
+                if not evidence.follows(claim.text, cites, subject):
+                    dropped.append(claim.text)  # said of another one than the pronoun's
+                    continue
+            subject = name_tokens(claim.text) or subject
             if valid and evidence.support(claim.text, [n - 1 for n in valid]) >= self.meaning_min:
                 kept.append((claim, valid))
                 continue

@@ -17,7 +17,8 @@ from index.text import split_sentences
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMS = r"(\d+(?:\s*(?:,|;|and|и|&)\s*\d+)*)"
 _DOC_WORD = (
-    r"(?:документ\w*|источник\w*|фрагмент\w*|отрыв\w*|document|doc|source|passage|excerpt)"
+    r"(?:документ\w*|источник\w*|фрагмент\w*|отрыв\w*|documents?|docs?|sources?|passages?"
+    r"|excerpts?)"
 )
 # "В документе n=1", "according to document 1", "(source 2)", "[document 3]"
 # "…, which is mentioned in document 1, …": the clause about the source goes with the reference
@@ -28,7 +29,7 @@ _SAID = (
 )
 _DOC_REF = re.compile(
     _SAID + r"(?:[\[(]\s*)?(?:\b(?:в|во|из|согласно|according to|in|from|see|см\.?)\s+)?"
-    r"[\[(]?\s*" + _DOC_WORD + r"\s*(?:n\s*=\s*|№\s*|#\s*|no\.?\s*)?\[?\s*" + _NUMS
+    r"[\[(]?\s*\b" + _DOC_WORD + r"\s*(?:n\s*=\s*|№\s*|#\s*|no\.?\s*)?\[?\s*" + _NUMS
     + r"\s*\]?\s*[\])]?"
     r"(?:\s*,)?",
     re.IGNORECASE,

@@ -6,6 +6,8 @@ the dev seed (tests/data/llm_replies)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from itertools import pairwise
 
 import numpy as np
 
@@ -18,10 +20,11 @@ from bot.claim_text import (
     heading,
     lowercase,
     name_phrases,
+    opens_with_pronoun,
     windows,
 )
 from bot.questions import answer_type, asks_who, has_new_name, has_type
-from index.text import QUESTION_STOP_WORDS, stem, words
+from index.text import QUESTION_STOP_WORDS, split_sentences, stem, words
 from index.text.names import months, name_tokens, names_match, numbers
 from index.types import Passage
 
@@ -76,8 +79,9 @@ class Evidence:
         `in_window`)."""
         if not chosen:
             return 0.0
-        if any(claim_key in self.flat[i] for i in chosen for claim_key in [flat(claim)]):
-            return 1.0  # quoted verbatim (extractive answers)
+        key = flat(claim)
+        if len(words(key)) >= 4 and any(key in self.flat[i] for i in chosen):
+            return 1.0  # quoted verbatim (extractive answers); not a fragment such as "Это"
         facts = self.facts[chosen[0]]
         for i in chosen[1:]:
             facts = facts | self.facts[i]
@@ -109,6 +113,8 @@ class Evidence:
             sims = self.similarity([n.lower() for n in phrase], sorted(window.words))
             if self.head(phrase) and not (sims.size and sims.max() >= NAME_SIM):
                 return 0.0  # the name is elsewhere in the passages, not with this statement
+        if not all(window.together(a, b) for a, b in self.pairs(claim) if {a, b} <= window.stems):
+            return 0.0  # "выиграл турнир" from "выиграл у двух …" and a heading "… турнира"
         specific = bool(name_tokens(claim) or numbers(claim) or months(claim))
         bonus = SPECIFIC_BONUS if specific else 0.0  # its names and numbers are all found
         return min(1.0, self.meaning(claim, window, sorted(window.words)) + bonus)
@@ -136,6 +142,22 @@ class Evidence:
                 return False
         return True
 
+    def follows(self, claim: str, chosen: Sequence[int], subject: list[str]) -> bool:
+        """For a claim that opens with a pronoun, whose `subject` is named by the claim before
+        it: the cited sentence that states it most names that subject or itself opens with a
+        pronoun. "Это [Национальная партия] … избирателей среди рабочего класса …" is not
+        supported by "Традиционно, лейбористы пользуются … поддержкой среди рабочего класса"."""
+        want = {stem(w) for w in self.content(claim)}
+        best, most = "", 0
+        for i in chosen:
+            for a, b in split_sentences(self.texts[i]):
+                found = len(want & {stem(w) for w in words(self.texts[i][a:b])})
+                if found > most:
+                    best, most = self.texts[i][a:b], found
+        if not best or opens_with_pronoun(best):
+            return True
+        return any(names_match(n, k) for n in subject for k in Facts.of(best).names)
+
     def named(self, name: str) -> bool:
         """True when some given passage spells `name`."""
         return any(names_match(name, k) for f in self.facts for k in f.names)
@@ -161,7 +183,9 @@ class Evidence:
         out = picked[0]
         for w in picked[1:]:
             out = out | w
-        return out
+        if any(score(self.facts[i])[0] == score(want)[0] for i in chosen):
+            return out  # one passage names all: what it says of them must be stated there
+        return replace(out, runs=(frozenset().union(*out.runs),))  # pieced from parts
 
     def relevant(self, claim: str) -> bool:
         """True when `claim` can answer the question: it shares a content word or name with
@@ -181,6 +205,27 @@ class Evidence:
             return True
         sims = self.similarity(c_words, q_words)
         return bool(sims.size) and float(sims.max()) >= RELEVANT_SIM
+
+    def echoes(self, claim: str) -> bool:
+        """True when `claim` only repeats the question: every word of it is one of the
+        question's ("Для моделирования какого процесса на LC-34 проводились …")."""
+        said = {stem(w) for w in words(claim)} - SOURCE_TALK
+        return bool(said) and said <= {stem(w) for w in words(self.question)}
+
+    @classmethod
+    def pairs(cls, claim: str) -> list[tuple[str, str]]:
+        """Stems of the claim's neighbouring content words (at most one word between): what
+        the claim says of what ("выиграл турнир", "won the tournament"). A window that has
+        both must state them in its text, not one there and the other only in its section
+        heading ("выиграл у двух взрослых" under "Итоги … турнира")."""
+        content = set(cls.content(claim))
+        toks = words(claim)
+        at = [i for i, w in enumerate(toks) if w in content]
+        return [
+            (stem(toks[i]), stem(toks[j]))
+            for i, j in pairwise(at)
+            if j - i <= 2 and stem(toks[i]) != stem(toks[j])
+        ]
 
     @staticmethod
     def content(claim: str) -> list[str]:

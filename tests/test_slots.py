@@ -59,32 +59,38 @@ def test_questions_without_a_typed_slot(question: str) -> None:
     assert answer_slot(question) is None
 
 
-@pytest.mark.parametrize(
-    ("question", "sentence", "filled"),
-    [
-        ("How many ferries does the city run?", "The city runs 5 ferries across the bay.", True),
-        ("How many ferries does the city run?", "Ferries: 5 | Trams: 12", True),
-        ("How many ferries does the city run?", "It runs 3 tram lines and 2 ferry crossings.", False),
-        ("How many ferries does the city run?", "48 million trips were made on buses and ferries.", False),
-        ("How many ferries does the city run?", "Город эксплуатирует пять паромов.", True),
-        ("Сколько паромов у города?", "У города 5 паромов и 12 трамваев.", True),
-        ("Сколько паромов у города?", "Город обслуживает 2 паромные переправы.", False),
-        ("Сколько квартир в доме?", "Дом находится по адресу ул. Садовая, д. 8.", False),
-        ("How many games ended in a draw?", "86 players from 14 regions took part.", False),
-        ("Сколько голов забил клуб?", "Клуб лидировал по голам с 54 и пропустил меньше всех.", True),
-        ("What is the top speed of the Arrow scooter?", "The Arrow reaches 45 km/h.", True),
-        ("What is the top speed of the Arrow scooter?", "The Arrow has a 3-speed gearbox and a 40 km range.", False),
-        ("Какая максимальная скорость у самоката Arrow?", "Arrow разгоняется до 45 км/ч.", True),
-        ("What is the expected lifetime of the battery?", "The battery has a service life of 15 years.", True),
-        ("What is the expected lifetime of the battery?", "The battery powers the pump for 18 hours.", False),
-        ("Сколько весит самокат Arrow?", "Масса самоката — 12,5 кг.", True),
-        ("Сколько весит самокат Arrow?", "Самокат стоит 30 000 рублей.", False),
-        ("How much did the club budget for new uniforms?", "The club set aside £4,000 for new uniforms.", True),
-        ("How much did the club budget for new uniforms?", "The club's annual budget is £40,000.", False),
-        ("Сколько выделено в смете на ремонт крыши?", "Ремонт крыши | 120 000", True),
-        ("Сколько выделено в смете на ремонт крыши?", "Вывоз мусора | 50 000", False),
-    ],
-)  # fmt: skip
+FERRIES = "How many ferries does the city run?"
+SPEED = "What is the top speed of the Arrow scooter?"
+LIFE = "What is the expected lifetime of the battery?"
+WEIGHT = "Сколько весит самокат Arrow?"
+UNIFORMS = "How much did the club budget for new uniforms?"
+ROOF = "Сколько выделено в смете на ремонт крыши?"
+FILLS = [
+    (FERRIES, "The city runs 5 ferries across the bay.", True),
+    (FERRIES, "Ferries: 5 | Trams: 12", True),
+    (FERRIES, "It runs 3 tram lines and 2 ferry crossings.", False),
+    (FERRIES, "48 million trips were made on buses and ferries.", False),
+    (FERRIES, "Город эксплуатирует пять паромов.", True),
+    ("Сколько паромов у города?", "У города 5 паромов и 12 трамваев.", True),
+    ("Сколько паромов у города?", "Город обслуживает 2 паромные переправы.", False),
+    ("Сколько квартир в доме?", "Дом находится по адресу ул. Садовая, д. 8.", False),
+    ("How many games ended in a draw?", "86 players from 14 regions took part.", False),
+    ("Сколько голов забил клуб?", "Клуб лидировал по голам с 54 и пропустил меньше всех.", True),
+    (SPEED, "The Arrow reaches 45 km/h.", True),
+    (SPEED, "The Arrow has a 3-speed gearbox and a 40 km range.", False),
+    ("Какая максимальная скорость у самоката Arrow?", "Arrow разгоняется до 45 км/ч.", True),
+    (LIFE, "The battery has a service life of 15 years.", True),
+    (LIFE, "The battery powers the pump for 18 hours.", False),
+    (WEIGHT, "Масса самоката — 12,5 кг.", True),
+    (WEIGHT, "Самокат стоит 30 000 рублей.", False),
+    (UNIFORMS, "The club set aside £4,000 for new uniforms.", True),
+    (UNIFORMS, "The club's annual budget is £40,000.", False),
+    (ROOF, "Ремонт крыши | 120 000", True),
+    (ROOF, "Вывоз мусора | 50 000", False),
+]
+
+
+@pytest.mark.parametrize(("question", "sentence", "filled"), FILLS)
 def test_a_sentence_fills_the_slot(
     sim: WordSimilarity, question: str, sentence: str, filled: bool
 ) -> None:

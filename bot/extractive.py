@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from bot.attestation import NameIndex, name_heads
 from bot.evidence import Encoder, Features, candidate_features, relation_support, section_title
-from bot.questions import answer_type, asks_who, names_someone
+from bot.questions import answer_type, asks_who, names_role, names_someone
+from bot.slot_fill import WordSimilarity, fills
+from bot.slots import Slot, answer_slot
 from bot.types import Answer, Citation
 from index.text import content_stems, is_russian, split_sentences, words
 from index.types import HEADING_SEP, Passage
@@ -50,6 +52,7 @@ WEIGHTS: dict[str, float] = {
 THRESHOLD_SAME = 0.559  # question and sources in the same language
 THRESHOLD_CROSS = 0.348  # e.g. an English question about Russian sources
 MARGIN = 0.25  # further sentences join the answer when they score within this of the best
+SLOT_BONUS = 0.06  # a best sentence filling the typed slot may score this much under the threshold
 REL_GAIN = 0.1  # ... and support the asked-for words this much better than the chosen ones
 
 
@@ -163,12 +166,24 @@ class ExtractiveResponder:
         return self.threshold_same if same else self.threshold_cross
 
     def weak(self, question: str, ranked: list[ScoredSentence]) -> bool:
-        """True when the evidence does not answer the question."""
+        """True when the evidence does not answer the question. A best sentence that fills the
+        question's typed slot (`bot.slots`: "24 перехвата" for "сколько перехватов") is
+        evidence of its own: its threshold is SLOT_BONUS lower."""
         if not ranked:
             return True
         if answer_type(question) == "money" and not any(s.typed for s in ranked):
             return True  # a price was asked, and no candidate states one
-        return ranked[0].score < self.threshold_for(question, ranked[0].text)
+        best = ranked[0]
+        threshold = self.threshold_for(question, best.text)
+        if best.score >= threshold:
+            return False
+        if best.score < threshold - SLOT_BONUS:
+            return True
+        slot = answer_slot(question)
+        if slot is None:
+            return True
+        context = f"{best.prev} {best.passage.heading}"
+        return not fills(slot, best.text, context, WordSimilarity(self.encode))
 
     def select(self, ranked: list[ScoredSentence], question: str = "") -> list[ScoredSentence]:
         """The best sentence, then close runners-up; one that states the kind of fact asked for
@@ -202,6 +217,21 @@ class ExtractiveResponder:
             used += len(cand.text) + 5
         return chosen
 
+    def filled(
+        self, slot: Slot, chosen: list[ScoredSentence], ranked: list[ScoredSentence]
+    ) -> list[ScoredSentence]:
+        """The chosen sentences led by one that fills the question's typed slot (`bot.slots`):
+        a chosen one, else a close runner-up; none (a refusal) when no close sentence states
+        the kind of amount asked for."""
+        sim = WordSimilarity(self.encode)
+        close = [c for c in ranked if c.score >= ranked[0].score - self.margin]
+        for cand in [*chosen, *close]:
+            context = f"{cand.prev} {cand.passage.heading}"
+            if fills(slot, cand.text, context, sim):
+                rest = [c for c in chosen if c is not cand]
+                return [cand, *rest][: self.max_sentences]
+        return []
+
     def about_names(
         self, question: str, ranked: list[ScoredSentence], names: NameIndex | None
     ) -> list[ScoredSentence]:
@@ -224,9 +254,14 @@ class ExtractiveResponder:
         (the index's names), only evidence about the question's names can answer."""
         ranked = self.about_names(question, self.rank(question, passages), names)
         chosen = [] if self.weak(question, ranked) else self.select(ranked, question)
+        slot = answer_slot(question)
+        if chosen and slot is not None:
+            chosen = self.filled(slot, chosen, ranked)
         if chosen and asks_who(question):
             chosen = _with_antecedent(chosen, ranked, question)
-            if not any(names_someone(c.text, question) for c in chosen):
+            if not any(names_someone(c.text, question) for c in chosen) and not any(
+                names_role(c.text, question) for c in chosen
+            ):
                 chosen = []  # "who?" answered by sentences that name no one new
         if not chosen:
             return Answer(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from index.text import QUESTION_STOP_WORDS as STOP
-from index.text import sound_key
+from index.text import sound_key, stem
 from index.text.names import months, name_tokens, names_match
 from index.text.tokens import WORD as _WORD
 
@@ -24,11 +24,16 @@ _NUMBER_Q = re.compile(
     re.IGNORECASE,
 )
 _DATE_Q = re.compile(
-    r"\b(когда|в каком (году|веке|месяце)|what (year|century|month|date)|when|"
-    r"in which (year|century))\b",
+    r"^\W*(когда|when)\b(?!-)|"  # first: a "когда" inside is a conjunction, "когда-то" no date
+    r"\b(в каком (году|веке|месяце)|what (year|century|month|date)|in (what|which) (year|century)"
+    r"|since when|until when|до какого|с какого (года|времени))\b",
     re.IGNORECASE,
 )
-_PRICE_Q = re.compile(r"\b(стоит|стоимост|цен[аыу]|price|cost)", re.IGNORECASE)
+_PRICE_Q = re.compile(
+    r"\b(стоит|стоят|стоил\w*|стоимост\w*|цен[аыу]|prices?|priced|costs?|costing)\b",
+    re.IGNORECASE,
+)  # whole words: "costume" and "Costa" are no price
+_RATIO_Q = re.compile(r"\b(во сколько раз|how many times)\b", re.IGNORECASE)
 _HAS_NUMBER = re.compile(
     r"\d|\b(один|одн[аиоуы]|дв[аеу]х?|двум|тр[еёи]х?|сто|ста|сот|сем[иь]|пят[иь]|"
     r"one|two|six|ten|half)\b|"
@@ -45,6 +50,8 @@ _HAS_MONEY = re.compile(
 
 def answer_type(question: str) -> str | None:
     """The kind of fact a question asks for: "money", "number", "date" or None."""
+    if _RATIO_Q.search(question):
+        return "number"  # "во сколько раз выросли цены": a ratio, not a price
     if _PRICE_Q.search(question):
         return "money"
     if _DATE_Q.search(question):
@@ -70,18 +77,46 @@ def has_new_name(sentence: str, question: str) -> bool:
     return any(w[0].isupper() and w.lower() not in seen for w in tokens[1:])
 
 
+_ENUMERATION = re.compile(r"^\s*(\d{1,2}[.)]?|[•\-–—*])\s+(?=\w)")  # "1 Капельное…": a list item
+# "80 % НВ", "5 MW", "420 kWp": a unit in capitals after a number is no one's name
+_UNIT_AFTER_NUMBER = re.compile(r"\d\s*%?\s*\b[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё]{0,3}\b")
+
+
+# Endings of Russian adjectives, participles and verbs: a sentence's first word ending so
+# ("Капельное орошение…", "Исследованные…") is a common word, not a name.
+_COMMON = re.compile(r"[а-яё](ое|ее|ые|ие|ых|их|ого|его|ому|ему|ыми|ими|ется|ются|ться|ть)$")
+
+
+# Nouns of people by their trade or role: "стратиграфы", "исследователи", "geologists".
+_AGENT = re.compile(
+    r"\w{3,}(ист|олог|граф|тел[ьи]|ник|чик|щик)(ы|ов|а|ам|ами|ах|ей|и|у|ом|ям|ями|ях|я|ю|ем)?$|"
+    r"\w{3,}(ist|ologist|grapher|ician)s?$"
+)
+
+
 def names_someone(sentence: str, question: str) -> bool:
     """True when `sentence` names someone or something the question does not (strictly, in any
     script: "Жэнь Чжэньхэ" is no one new for "Ren Zhenhe"; months are not names). Its first
     word counts when capitalised and not a stop word ("Маркони сделал…"): a "who" answer is
     refused for naming no one only when that is certain."""
     asked = _WORD.findall(question)
+    sentence = _UNIT_AFTER_NUMBER.sub(" ", _ENUMERATION.sub("", sentence))
     first = _WORD.findall(sentence)[:1]
-    lead = [w for w in first if w[0].isupper() and len(w) > 2 and w.lower() not in STOP]
+    lead = [
+        w for w in first
+        if w[0].isupper() and len(w) > 2 and w.lower() not in STOP and not _COMMON.search(w)
+    ]
     return any(
         not months(name) and not any(names_match(name, w) for w in asked)
         for name in [*lead, *name_tokens(sentence)]
     )
+
+
+def names_role(sentence: str, question: str) -> bool:
+    """True when `sentence` names people by a trade or role the question does not
+    ("стратиграфы", "geologists"): a "who" answer when no one is named."""
+    asked = {stem(w.lower()) for w in _WORD.findall(question)}
+    return any(_AGENT.search(w) and stem(w) not in asked for w in _WORD.findall(sentence.lower()))
 
 
 def has_type(sentence: str, kind: str | None) -> bool:

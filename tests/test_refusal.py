@@ -20,11 +20,11 @@ REFUSED = [
     "Кто возглавляет Aiways?",
     "Где находится штаб-квартира Aiways?",
     "How many cars did Aiways sell last year?",
+    "Какой запас хода у Zhidou Rainbow?",  # a range needs a distance (bot/slots.py)
+    "What is the top speed of the Zhidou Rainbow?",  # a speed needs a unit of speed
 ]
 GAP = [
-    "Какой запас хода у Zhidou Rainbow?",
-    "In which year was Haima founded?",
-    "What is the top speed of the Zhidou Rainbow?",
+    "In which year was Haima founded?",  # a date is no hard slot: "after the war" answers too
 ]
 ANSWERED = [
     pytest.param(

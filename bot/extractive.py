@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.attestation import NameIndex, name_heads
+from bot.attestation import NameIndex, identifiers, name_heads, states_identifiers
 from bot.evidence import Encoder, Features, candidate_features, relation_support, section_title
 from bot.questions import answer_type, asks_who, names_role, names_someone
 from bot.slot_fill import WordSimilarity, fills
@@ -236,7 +236,12 @@ class ExtractiveResponder:
         self, question: str, ranked: list[ScoredSentence], names: NameIndex | None
     ) -> list[ScoredSentence]:
         """The candidates whose evidence is about the question's names (see `bot.attestation`):
-        a sentence from a passage about something else is no answer, however close it reads."""
+        a sentence from a passage about something else is no answer, however close it reads.
+        When some passage states every code and percentage of the question ("SEV2", "70 %"), only
+        those answer: the others are about another level, threshold or year."""
+        ids = identifiers(question)
+        if ids and any(states_identifiers(ids, c.passage) for c in ranked):
+            ranked = [c for c in ranked if states_identifiers(ids, c.passage)]
         q_names = name_heads(question)
         if names is None or not q_names:
             return ranked

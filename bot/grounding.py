@@ -15,6 +15,7 @@ from dataclasses import replace
 from bot.claims import CheckedDraft, ClaimChecker
 from bot.extractive import refusal_text
 from bot.markers import strip_markers
+from bot.questions import asks_who, names_other_than_asked, names_role
 from bot.types import Answer, AnswerMode
 from index.text import detect_language
 from index.types import Passage
@@ -67,6 +68,15 @@ def briefing_language(
     return detect_language(" ".join(p.text[:300] for p in passages[:5])) or "en"
 
 
+def _answers_who(question: str, checked: CheckedDraft) -> bool:
+    """False for a "who" question whose shown answer names no one but whom it asks about."""
+    if not asks_who(question):
+        return True
+    evidence = " ".join(c.passage.text for c in checked.citations)
+    text = strip_markers(checked.text)
+    return names_other_than_asked(text, question, evidence) or names_role(text, question)
+
+
 class Grounding:
     """Turns drafts into answers whose every shown claim is supported by its cited passage."""
 
@@ -89,7 +99,7 @@ class Grounding:
         if checked.refused:
             text = checked.text if in_language(checked.text, lang) else refusal_text(question)
             return Answer(question, text, refused=True, mode=AnswerMode.LLM, closest=closest)
-        if checked.first_dropped or not checked.citations:
+        if checked.first_dropped or not checked.citations or not _answers_who(question, checked):
             if offline is not None:
                 dropped = checked.dropped
                 return replace(

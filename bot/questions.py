@@ -172,3 +172,24 @@ def states_kind(sentence: str, kind: str | None, question: str) -> bool:
     if kind in ("person", "place"):
         return has_new_name(sentence, question)
     return has_type(sentence, kind)
+
+
+_NAME_RUN = re.compile(r"[A-ZА-ЯЁ][\w'’-]*\.?(?:\s+[A-ZА-ЯЁ][\w'’-]*\.?)*")
+
+
+def names_other_than_asked(claim: str, question: str, evidence: str) -> bool:
+    """True when `claim` names someone besides the one the question asks about: a name phrase
+    that holds a name of the question is that one ("Haima Automobile Co." for "Кто директор
+    Haima?"), and the claim's first word counts only when `evidence` names it too (a model's
+    "Указан …" opens the sentence, it names no one)."""
+    asked = _WORD.findall(question)
+    first = _WORD.findall(claim)[:1]
+    for run in _NAME_RUN.findall(claim):
+        words = _WORD.findall(run)
+        if any(names_match(w, a) for w in words for a in asked):
+            continue
+        if first and words[0] == first[0] and claim.lstrip().startswith(run):
+            words = words[1:] if words[0] not in evidence else words
+        if any(w.lower() not in STOP and not months(w) and len(w) > 1 for w in words):
+            return True
+    return False

@@ -221,6 +221,30 @@ def test_a_name_from_the_question_must_be_in_the_sources(grounding: Grounding) -
     assert not heading.refused and "15 minutes" in heading.text  # SEV2: the section's heading
 
 
+def test_a_who_answer_must_name_someone_besides_whom_it_asks_about(
+    grounding: Grounding,
+) -> None:
+    text = (
+        "Voltaro Bikes Ltd. builds e-bikes and will appoint a new chief executive next year. "
+        "The company was founded by Maria Keller in 2015."
+    )
+    passages = [Passage(id="a", text=text, source="v.md", locator="¶1", start=0, end=len(text))]
+    only_asked = grounding.answer(
+        "Who is the chief executive of Voltaro?",
+        "The chief executive of Voltaro is Voltaro Bikes Ltd. [1]",
+        passages,
+    )
+    assert only_asked.refused and not only_asked.citations
+    named = grounding.answer(
+        "Who founded Voltaro?", "Voltaro was founded by Maria Keller in 2015 [1].", passages
+    )
+    assert not named.refused and "Maria Keller" in named.text
+    opening = grounding.answer(
+        "Кто основал Voltaro?", "Maria Keller основала Voltaro [1].", passages
+    )
+    assert not opening.refused  # a name as the first word counts when the passage names it
+
+
 MARKER_REPLIES = {
     "brackets": "Zhidou обанкротилась в 2019 году [{n}].",
     "list": "Zhidou обанкротилась в 2019 году [{n}, {n}].",

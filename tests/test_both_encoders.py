@@ -156,13 +156,17 @@ def test_e5_threads_are_capped_by_the_cores_and_overlapping_calls_get_one() -> N
 
     cores = os.cpu_count() or 1
     enc = load_encoder(USEM3_E5, threads=512)
-    assert isinstance(enc, E5SmallEncoder) and enc._threads == cores
-    assert enc._claim() == cores  # alone: every thread
-    assert enc._claim() == 1  # beside another call: one
-    enc._busy = 0
-    assert enc._claim() == cores
+    assert isinstance(enc, E5SmallEncoder)
+    with enc._call_threads() as alone:
+        assert alone == cores  # alone: every thread
+        with enc._call_threads() as beside:
+            assert beside == 1  # beside another call: one
+    with enc._call_threads() as again:
+        assert again == cores  # both calls ended
     small = load_encoder(E5_SMALL, threads=1)
-    assert isinstance(small, E5SmallEncoder) and small._claim() == 1
+    assert isinstance(small, E5SmallEncoder)
+    with small._call_threads() as one:
+        assert one == 1
 
 
 def test_e5_engine_threads_spin_only_briefly() -> None:

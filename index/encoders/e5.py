@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -53,24 +55,25 @@ class E5SmallEncoder:
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return empty(DIM)
-        threads = self._claim()
         out = []
+        # OpenMP's thread count is per calling thread, so the limit is set on every call
+        with self._call_threads() as threads, self._pool.limit(limits=threads, user_api="openmp"):
+            for s in range(0, len(texts), _BATCH):
+                batch = [t if t.strip() else "." for t in texts[s : s + _BATCH]]
+                out.append(np.asarray(self._model.encode(batch, is_query), dtype=np.float32))
+        return np.concatenate(out).reshape(len(texts), DIM)
+
+    @contextmanager
+    def _call_threads(self) -> Iterator[int]:
+        """Threads for a call while it runs: all of them alone, one beside another call."""
+        with self._busy_lock:
+            self._busy += 1
+            threads = self._threads if self._busy == 1 else 1
         try:
-            # OpenMP's thread count is per calling thread, so the limit is set on every call
-            with self._pool.limit(limits=threads, user_api="openmp"):
-                for s in range(0, len(texts), _BATCH):
-                    batch = [t if t.strip() else "." for t in texts[s : s + _BATCH]]
-                    out.append(np.asarray(self._model.encode(batch, is_query), dtype=np.float32))
+            yield threads
         finally:
             with self._busy_lock:
                 self._busy -= 1
-        return np.concatenate(out).reshape(len(texts), DIM)
-
-    def _claim(self) -> int:
-        """Threads for a call starting now: all of them alone, one beside another call."""
-        with self._busy_lock:
-            self._busy += 1
-            return self._threads if self._busy == 1 else 1
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Vectors of questions ("query: " role)."""
